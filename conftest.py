@@ -1,0 +1,18 @@
+import pytest
+
+from pcmd.geo.tests.factories import make_reform_tree
+
+
+@pytest.fixture
+def tree(db):
+    """A small two-period unit tree (see make_reform_tree)."""
+    return make_reform_tree()
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Tests render templates without running collectstatic first."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

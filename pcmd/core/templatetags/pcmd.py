@@ -1,0 +1,31 @@
+from typing import Any
+
+from django import template
+from django.utils import formats
+
+register = template.Library()
+
+
+@register.filter
+def number(value: Any, decimals: int | None = None) -> str:
+    """A number in the active language's separators (1.234,5 in Vietnamese)."""
+    if value is None or value == "":
+        return ""
+    return formats.number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def can_manage_members(user: Any) -> bool:
+    from pcmd.accounts.roles import Perm
+    from pcmd.accounts.selectors import user_units_with
+
+    return bool(getattr(user, "is_authenticated", False)) and (
+        user.is_superuser or bool(user_units_with(user, Perm.MEMBERSHIP_MANAGE))
+    )
+
+
+@register.simple_tag
+def user_can(user: Any, perm: str, unit: Any) -> bool:
+    from pcmd.accounts.selectors import user_can as _user_can
+
+    return _user_can(user, perm, unit)
