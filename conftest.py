@@ -1,6 +1,7 @@
 import pytest
 
 from pcmd.geo.tests.factories import make_reform_tree
+from pcmd.orgs.matching import agency_matcher_reset
 
 
 @pytest.fixture
@@ -16,3 +17,11 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_agency_matcher():
+    """The matcher caches aliases in memory; a rolled-back test must not leave its own there."""
+    agency_matcher_reset()
+    yield
+    agency_matcher_reset()

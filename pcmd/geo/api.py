@@ -228,7 +228,9 @@ def unit_predecessors(
     response={201: UnitOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Add a village or residential group to a commune",
 )
-def village_create(request: HttpRequest, unit_id: int, payload: VillageIn) -> tuple[int, Any]:
+def village_create(
+    request: HttpRequest, unit_id: int, payload: VillageIn
+) -> Status[AdministrativeUnit]:
     """Needs Perm.UNIT_MANAGE on the commune; an empty `code` becomes "<commune code>-NN"."""
     commune = _unit(unit_id)
     if commune.level != UnitLevel.COMMUNE:

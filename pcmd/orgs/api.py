@@ -221,7 +221,7 @@ def agency_get(request: HttpRequest, pk: int) -> Agency:
 
 
 @router.post("", response={201: AgencyOut}, summary="Add an agency to a unit")
-def agency_create(request: HttpRequest, payload: AgencyIn) -> tuple[int, Agency]:
+def agency_create(request: HttpRequest, payload: AgencyIn) -> Status[Agency]:
     unit = get_object_or_404(AdministrativeUnit, pk=payload.unit_id)
     data = payload.dict(exclude={"unit_id"})
     data["agency_type"] = _agency_type(data["agency_type"])

@@ -2,16 +2,7 @@ import pytest
 
 from pcmd.accounts.roles import Role
 from pcmd.accounts.tests.factories import member
-from pcmd.orgs.matching import agency_matcher_reset
 from pcmd.orgs.tests.factories import make_agency
-
-
-@pytest.fixture(autouse=True)
-def _fresh_matcher():
-    """The matcher caches aliases in memory; a rolled-back test must not leave its own there."""
-    agency_matcher_reset()
-    yield
-    agency_matcher_reset()
 
 
 @pytest.fixture

@@ -1,0 +1,240 @@
+"""Every page and every API operation, walked: sign-in required, and no reads across units.
+
+The walk is driven by the URL configuration and the OpenAPI schema, so a new URL that is
+not declared here fails the test until someone states what it exposes.
+"""
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from pcmd.accounts.models import ApiToken, Membership
+from pcmd.accounts.roles import Role
+from pcmd.accounts.services import api_token_create
+from pcmd.accounts.tests.factories import member
+from pcmd.api import api
+from pcmd.geo.models import REFORM_DATE, AdministrativeUnit, UnitKind
+from pcmd.geo.services import unit_create
+from pcmd.orgs.tests.factories import make_agency
+
+pytestmark = pytest.mark.django_db
+
+# Pages anyone may open without signing in.
+PUBLIC_PAGES = {"core:health", "accounts:login", "set_language", "api:openapi-json"}
+PUBLIC_PAGE_PREFIXES = ("api:openapi-view",)  # the API documentation page
+
+# Django admin has its own sign-in (and is for system administrators only; see test_admin).
+SKIPPED_NAMESPACES = ("admin",)
+
+# The objects that belong to the other commune (Xã Kỳ Hoa) that each URL parameter names.
+Targets = dict[str, Any]
+PAGE_KWARGS: dict[str, Callable[[Targets], dict[str, Any]]] = {
+    "accounts:token_revoke": lambda t: {"pk": t["token"].pk},
+    "accounts:user_detail": lambda t: {"pk": t["user"].pk},
+    "accounts:membership_end": lambda t: {"pk": t["membership"].pk},
+    "audit:object_history": lambda t: {
+        "app_label": "orgs",
+        "model_name": "agency",
+        "pk": str(t["agency"].pk),
+    },
+    "geo:detail": lambda t: {"pk": t["commune"].pk},
+    "geo:children": lambda t: {"pk": t["commune"].pk},
+    "geo:village_create": lambda t: {"pk": t["commune"].pk},
+    "geo:village_change": lambda t: {"pk": t["commune"].pk},
+    "geo:village_edit": lambda t: {"pk": t["village"].pk},
+    "orgs:detail": lambda t: {"pk": t["agency"].pk},
+    "orgs:edit": lambda t: {"pk": t["agency"].pk},
+    "orgs:deactivate": lambda t: {"pk": t["agency"].pk},
+    "orgs:unit_agencies": lambda t: {"pk": t["commune"].pk},
+    "orgs:unit_ensure_standard": lambda t: {"pk": t["commune"].pk},
+}
+# Administrative units are shared reference data: every signed-in user may read them.
+# Writing under them (villages) is what is scoped.
+REFERENCE_READS = {"geo:detail", "geo:children"}
+
+API_PARAMS: dict[str, Callable[[Targets], str]] = {
+    "unit_id": lambda t: str(t["commune"].pk),
+    "pk": lambda t: str(t["agency"].pk),
+    "level": lambda t: "commune",
+    "code": lambda t: t["commune"].code,
+}
+# API reads of reference data (units, the agency-type catalogue) open to every signed-in user.
+API_REFERENCE_READS = {
+    "/api/units",
+    "/api/units/roots",
+    "/api/units/by-code/{level}/{code}",
+    "/api/units/{unit_id}",
+    "/api/units/{unit_id}/children",
+    "/api/units/{unit_id}/descendants",
+    "/api/units/{unit_id}/ancestors",
+    "/api/units/{unit_id}/successors",
+    "/api/units/{unit_id}/predecessors",
+    "/api/agencies/types",
+    "/api/agencies/match",
+    "/api/agencies",  # GET lists only the caller's own scope (asserted below)
+    "/api/me",
+}
+
+
+def _patterns(resolver: URLResolver, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or ""
+            full = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            yield from _patterns(entry, full)
+        elif entry.name:
+            yield (f"{namespace}:{entry.name}" if namespace else entry.name), entry
+
+
+def _page_names() -> list[tuple[str, URLPattern]]:
+    return [
+        (name, pattern)
+        for name, pattern in _patterns(get_resolver())
+        if not name.startswith(SKIPPED_NAMESPACES) and not name.startswith("api:")
+    ]
+
+
+def _api_operations() -> list[tuple[str, str]]:
+    schema = api.get_openapi_schema(path_prefix="/api")
+    return [
+        (method.upper(), path)
+        for path, operations in schema["paths"].items()
+        for method in operations
+        if method in {"get", "post", "put", "patch", "delete"}
+    ]
+
+
+@pytest.fixture
+def targets(tree) -> Targets:
+    """Records owned by Xã Kỳ Hoa: an agency, a village, a member with a membership and token."""
+    commune = tree["kh"]
+    user = member(commune, Role.COMMUNE_OFFICER, username="kyhoa")
+    api_token_create(actor=user, name="Kỳ Hoa")
+    village = unit_create(
+        actor=None,
+        parent=commune,
+        name="Thôn Hòa Bình",
+        kind=UnitKind.VILLAGE,
+        code="KH-01",
+        valid_from=REFORM_DATE,
+    )
+    return {
+        "commune": commune,
+        "agency": make_agency(commune, "Công an xã Kỳ Hoa", type_code="police"),
+        "user": user,
+        "membership": Membership.objects.get(user=user),
+        "token": ApiToken.objects.get(user=user),
+        "village": village,
+    }
+
+
+def _url(name: str, pattern: URLPattern, targets: Targets) -> str:
+    params = set(pattern.pattern.converters)
+    if not params:
+        return reverse(name)
+    assert name in PAGE_KWARGS, f"{name} takes {sorted(params)}: declare it in PAGE_KWARGS"
+    return reverse(name, kwargs=PAGE_KWARGS[name](targets))
+
+
+def _api_url(path: str, targets: Targets) -> str:
+    url = path
+    for param, value in API_PARAMS.items():
+        url = url.replace("{" + param + "}", value(targets))
+    assert "{" not in url, f"{path}: declare its parameters in API_PARAMS"
+    return url
+
+
+def test_every_page_asks_for_sign_in_except_the_public_ones(client, targets):
+    login = reverse("accounts:login")
+    checked = 0
+    for name, pattern in _page_names():
+        if name in PUBLIC_PAGES or name.startswith(PUBLIC_PAGE_PREFIXES):
+            continue
+        url = _url(name, pattern, targets)
+        for method in (client.get, client.post):
+            response = method(url)
+            assert response.status_code in (302, 405), f"{method.__name__} {url}"
+            if response.status_code == 302:
+                assert response.url.startswith(login), f"{url} redirects to {response.url}"
+        checked += 1
+    assert checked >= 15
+
+
+def test_every_api_operation_refuses_callers_without_credentials(client, targets):
+    operations = _api_operations()
+    assert len(operations) >= 15
+    for method, path in operations:
+        url = _api_url(path, targets)
+        response = client.generic(method, url, data="{}", content_type="application/json")
+        assert response.status_code == 401, f"{method} {url}: {response.status_code}"
+        assert "detail" in response.json()
+
+
+@pytest.fixture(params=["officer_of_ky_anh", "coordinator_of_quang_tri"])
+def outsider(request, tree, client):
+    """Someone with full rights in their own unit, none in Xã Kỳ Hoa."""
+    unit, role = {
+        "officer_of_ky_anh": (tree["ka"], Role.COMMUNE_OFFICER),
+        "coordinator_of_quang_tri": (tree["qt"], Role.PROVINCE_COORDINATOR),
+    }[request.param]
+    user = member(unit, role)
+    client.force_login(user)
+    return user
+
+
+def test_no_page_opens_another_units_records(client, targets, outsider):
+    for name, pattern in _page_names():
+        if not pattern.pattern.converters or name in REFERENCE_READS:
+            continue
+        url = _url(name, pattern, targets)
+        for method in (client.get, client.post):
+            response = method(url)
+            assert response.status_code in (403, 404, 405), (
+                f"{method.__name__} {url} by {outsider}: {response.status_code}"
+            )
+    # Nothing was changed by the refused requests.
+    targets["agency"].refresh_from_db()
+    targets["membership"].refresh_from_db()
+    targets["token"].refresh_from_db()
+    assert targets["agency"].active and targets["membership"].valid_to is None
+    assert not targets["token"].revoked
+    assert not AdministrativeUnit.objects.filter(parent=targets["commune"]).exclude(
+        pk=targets["village"].pk
+    )
+
+
+def test_no_api_operation_reads_or_writes_another_units_records(client, targets, outsider):
+    for method, path in _api_operations():
+        url = _api_url(path, targets)
+        if method == "GET" and path in API_REFERENCE_READS:
+            continue
+        body = {
+            "name": "Tổ dân phố mới",
+            "kind": "to_dan_pho",
+            "code": "KH-02",
+            "valid_from": "2026-01-01",
+            "unit_id": targets["commune"].pk,
+        }
+        response = client.generic(method, url, json.dumps(body), content_type="application/json")
+        assert response.status_code in (403, 404, 422), f"{method} {url}: {response.status_code}"
+        if response.status_code == 422:
+            # Refused for scope, not merely for a malformed body.
+            assert "quyền" in response.json()["detail"], f"{method} {url}: {response.json()}"
+    listed = client.get("/api/agencies?limit=100").json()["items"]
+    assert targets["agency"].pk not in {a["id"] for a in listed}
+    assert not AdministrativeUnit.objects.filter(parent=targets["commune"]).exclude(
+        pk=targets["village"].pk
+    )
+
+
+def test_a_member_of_the_commune_can_open_what_outsiders_cannot(client, targets):
+    """The refusals above come from scope, not from broken URLs."""
+    coordinator = member(targets["commune"].parent, Role.PROVINCE_COORDINATOR)
+    client.force_login(coordinator)
+    for name in ("orgs:detail", "accounts:user_detail", "audit:object_history"):
+        url = reverse(name, kwargs=PAGE_KWARGS[name](targets))
+        assert client.get(url).status_code == 200, url
+    assert client.get(f"/api/agencies/{targets['agency'].pk}").status_code == 200
