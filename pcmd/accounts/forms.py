@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from pcmd.accounts.roles import GRANTABLE_BY_COORDINATOR, Role
+from pcmd.core.forms import date_field
 from pcmd.core.text import nfc
 
 
@@ -59,16 +60,8 @@ class UserEditForm(forms.Form):
 class MembershipForm(forms.Form):
     unit = UnitChoiceField(label=_("Đơn vị"), queryset=None)
     role = forms.ChoiceField(label=_("Vai trò"), choices=())
-    valid_from = forms.DateField(
-        label=_("Từ ngày"),
-        required=False,
-        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
-    )
-    valid_to = forms.DateField(
-        label=_("Đến ngày"),
-        required=False,
-        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
-    )
+    valid_from = date_field(_("Từ ngày"), required=False)
+    valid_to = date_field(_("Đến ngày"), required=False)
 
     def __init__(
         self,

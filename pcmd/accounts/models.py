@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pcmd.accounts.roles import Role
 
@@ -23,7 +24,7 @@ class User(AbstractUser):
 
     class Meta:
         verbose_name = _("người dùng")
-        verbose_name_plural = _("người dùng")
+        verbose_name_plural = pgettext_lazy("plural", "người dùng")
 
     def __str__(self) -> str:
         return self.full_name or self.username
@@ -50,7 +51,7 @@ class Membership(models.Model):
 
     class Meta:
         verbose_name = _("phân quyền")
-        verbose_name_plural = _("phân quyền")
+        verbose_name_plural = pgettext_lazy("plural", "phân quyền")
         ordering = ["user__username", "unit__path"]
 
     def __str__(self) -> str:

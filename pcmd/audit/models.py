@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Action(models.TextChoices):
@@ -35,7 +36,7 @@ class ObjectChange(models.Model):
 
     class Meta:
         verbose_name = _("nhật ký thay đổi")
-        verbose_name_plural = _("nhật ký thay đổi")
+        verbose_name_plural = pgettext_lazy("plural", "nhật ký thay đổi")
         ordering = ["-time", "-id"]
         indexes = [models.Index(fields=["content_type", "object_id"], name="audit_object")]
 

@@ -1,16 +1,17 @@
 """Forms of the unit browser: the date selector, the search box and village management."""
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import forms
 from django.db import IntegrityError
 from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from pcmd.core.errors import ServiceError
+from pcmd.core.forms import date_field
 from pcmd.core.text import nfc
 from pcmd.geo import services
 from pcmd.geo.models import (
@@ -21,54 +22,16 @@ from pcmd.geo.models import (
     UnitLevel,
 )
 
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
-# dd/mm/yyyy is what people type; ISO is what links and the API carry.
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-_DATE_ERRORS = {"invalid": _lazy("Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy, ví dụ 31/12/2024.")}
-
-
-def _date_field(
-    label: "StrOrPromise", *, required: bool = True, help_text: "StrOrPromise" = ""
-) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_INPUT_FORMATS,
-        help_text=help_text,
-        error_messages=_DATE_ERRORS,
-        widget=forms.DateInput(
-            format="%d/%m/%Y",
-            attrs={
-                "placeholder": "dd/mm/yyyy",
-                "inputmode": "numeric",
-                "autocomplete": "off",
-                "size": 11,
-                "pattern": r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}",
-            },
-        ),
-    )
-
-
-def parse_date(value: str | None) -> dt.date | None:
-    """A date typed as dd/mm/yyyy or yyyy-mm-dd, or None when empty or malformed."""
-    value = (value or "").strip()
-    for fmt in DATE_INPUT_FORMATS:
-        try:
-            return dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    return None
-
 
 class BrowseForm(forms.Form):
     """The browser's query string: which date to look at and what to search for."""
 
-    at = _date_field(_lazy("Xem theo ngày"), required=False)
-    q = forms.CharField(label=_lazy("Tìm đơn vị"), required=False, max_length=100, strip=True)
+    at = date_field(gettext_lazy("Xem theo ngày"), required=False)
+    q = forms.CharField(
+        label=gettext_lazy("Tìm đơn vị"), required=False, max_length=100, strip=True
+    )
     # Search every period, not only the units valid on the chosen date.
-    all = forms.BooleanField(label=_lazy("Tìm cả đơn vị cũ"), required=False)
+    all = forms.BooleanField(label=gettext_lazy("Tìm cả đơn vị cũ"), required=False)
 
     def _clean(self) -> dict[str, Any]:
         # A malformed date must not drop the search text, so read the fields that did clean.
@@ -120,23 +83,23 @@ class VillageCreateForm(forms.Form):
     """Add a village or residential group under a commune (code generated when left empty)."""
 
     code = forms.CharField(
-        label=_lazy("Mã"),
+        label=gettext_lazy("Mã"),
         required=False,
         max_length=20,
     )
     name = forms.CharField(
-        label=_lazy("Tên"),
+        label=gettext_lazy("Tên"),
         max_length=200,
-        error_messages={"required": _lazy("Cần nhập tên thôn, tổ dân phố.")},
+        error_messages={"required": gettext_lazy("Cần nhập tên thôn, tổ dân phố.")},
     )
     kind = forms.ChoiceField(
-        label=_lazy("Loại"),
+        label=gettext_lazy("Loại"),
         choices=village_kind_choices,
-        error_messages={"invalid_choice": _lazy("Loại đơn vị không hợp lệ.")},
+        error_messages={"invalid_choice": gettext_lazy("Loại đơn vị không hợp lệ.")},
     )
-    valid_from = _date_field(
-        _lazy("Hiệu lực từ ngày"),
-        help_text=_lazy("Ngày thôn, tổ dân phố bắt đầu thuộc xã (dd/mm/yyyy)."),
+    valid_from = date_field(
+        gettext_lazy("Hiệu lực từ ngày"),
+        help_text=gettext_lazy("Ngày thôn, tổ dân phố bắt đầu thuộc xã (dd/mm/yyyy)."),
     )
 
     def __init__(self, *args: Any, commune: AdministrativeUnit, **kwargs: Any) -> None:
@@ -199,41 +162,41 @@ class VillageChangeForm(forms.Form):
     """Record that villages of one commune were renamed or merged on a date."""
 
     kind = forms.ChoiceField(
-        label=_lazy("Loại thay đổi"),
+        label=gettext_lazy("Loại thay đổi"),
         widget=forms.RadioSelect,
         choices=[
-            (SuccessionKind.RENAME, _lazy("Đổi tên một thôn, tổ dân phố")),
-            (SuccessionKind.MERGE, _lazy("Sáp nhập nhiều thôn, tổ dân phố thành một")),
+            (SuccessionKind.RENAME, gettext_lazy("Đổi tên một thôn, tổ dân phố")),
+            (SuccessionKind.MERGE, gettext_lazy("Sáp nhập nhiều thôn, tổ dân phố thành một")),
         ],
         initial=SuccessionKind.RENAME,
     )
     villages = forms.ModelMultipleChoiceField(
-        label=_lazy("Thôn, tổ dân phố"),
+        label=gettext_lazy("Thôn, tổ dân phố"),
         queryset=AdministrativeUnit.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={
-            "required": _lazy("Chọn ít nhất một thôn, tổ dân phố."),
-            "invalid_choice": _lazy("Thôn, tổ dân phố đã chọn không hợp lệ."),
-            "invalid_pk_value": _lazy("Thôn, tổ dân phố đã chọn không hợp lệ."),
+            "required": gettext_lazy("Chọn ít nhất một thôn, tổ dân phố."),
+            "invalid_choice": gettext_lazy("Thôn, tổ dân phố đã chọn không hợp lệ."),
+            "invalid_pk_value": gettext_lazy("Thôn, tổ dân phố đã chọn không hợp lệ."),
         },
     )
-    effective_date = _date_field(_lazy("Ngày hiệu lực của thay đổi"))
+    effective_date = date_field(gettext_lazy("Ngày hiệu lực của thay đổi"))
     new_name = forms.CharField(
-        label=_lazy("Tên mới"),
+        label=gettext_lazy("Tên mới"),
         max_length=200,
-        error_messages={"required": _lazy("Cần nhập tên mới.")},
+        error_messages={"required": gettext_lazy("Cần nhập tên mới.")},
     )
     new_code = forms.CharField(
-        label=_lazy("Mã mới"),
+        label=gettext_lazy("Mã mới"),
         required=False,
         max_length=20,
-        help_text=_lazy("Để trống để giữ mã của thôn (thôn đầu tiên khi sáp nhập)."),
+        help_text=gettext_lazy("Để trống để giữ mã của thôn (thôn đầu tiên khi sáp nhập)."),
     )
     note = forms.CharField(
-        label=_lazy("Căn cứ, ghi chú"),
+        label=gettext_lazy("Căn cứ, ghi chú"),
         required=False,
         max_length=500,
-        help_text=_lazy("Ví dụ: số, ngày của nghị quyết hoặc quyết định."),
+        help_text=gettext_lazy("Ví dụ: số, ngày của nghị quyết hoặc quyết định."),
     )
 
     def __init__(self, *args: Any, commune: AdministrativeUnit, **kwargs: Any) -> None:
@@ -293,9 +256,9 @@ class VillageNameForm(forms.Form):
     """Correct a misspelt village name in place (not a rename on a date)."""
 
     name = forms.CharField(
-        label=_lazy("Tên đúng"),
+        label=gettext_lazy("Tên đúng"),
         max_length=200,
-        error_messages={"required": _lazy("Cần nhập tên đơn vị.")},
+        error_messages={"required": gettext_lazy("Cần nhập tên đơn vị.")},
     )
 
     def __init__(self, *args: Any, unit: AdministrativeUnit, **kwargs: Any) -> None:

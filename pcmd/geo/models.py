@@ -9,6 +9,7 @@ import datetime as dt
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # The first day of the two-level local government (Nghị quyết 202/2025/QH15 and the
 # 2025 resolutions on communes); units of the old hierarchy are valid until the day before.
@@ -92,7 +93,7 @@ class AdministrativeUnit(models.Model):
 
     class Meta:
         verbose_name = _("đơn vị hành chính")
-        verbose_name_plural = _("đơn vị hành chính")
+        verbose_name_plural = pgettext_lazy("plural", "đơn vị hành chính")
         ordering = ["path"]
         constraints = [
             # Overlapping validity is refused by geo.services; this catches the plain case.

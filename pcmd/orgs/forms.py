@@ -4,34 +4,14 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from pcmd.core.errors import ServiceError
+from pcmd.core.forms import date_field
 from pcmd.core.text import nfc
-from pcmd.geo.forms import DATE_INPUT_FORMATS
 from pcmd.geo.models import AdministrativeUnit
 from pcmd.orgs import selectors, services
 from pcmd.orgs.models import Agency, AgencyType
-
-_DATE_ERRORS = {"invalid": _lazy("Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy, ví dụ 31/12/2024.")}
-
-
-def _date_field(label: Any) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=False,
-        input_formats=DATE_INPUT_FORMATS,
-        error_messages=_DATE_ERRORS,
-        widget=forms.DateInput(
-            format="%d/%m/%Y",
-            attrs={
-                "placeholder": "dd/mm/yyyy",
-                "inputmode": "numeric",
-                "autocomplete": "off",
-                "size": 11,
-            },
-        ),
-    )
 
 
 def refusal_text(exc: ServiceError | PermissionDenied) -> str:
@@ -49,21 +29,23 @@ class UnitChoiceField(forms.ModelChoiceField):
 class AgencyFilterForm(forms.Form):
     """The list's query string; bad values are ignored rather than refused."""
 
-    q = forms.CharField(label=_lazy("Tìm theo tên"), required=False, max_length=100)
+    q = forms.CharField(label=gettext_lazy("Tìm theo tên"), required=False, max_length=100)
     agency_type = forms.ModelChoiceField(
-        label=_lazy("Loại cơ quan"),
+        label=gettext_lazy("Loại cơ quan"),
         required=False,
         queryset=AgencyType.objects.all(),
-        empty_label=_lazy("Tất cả"),
+        empty_label=gettext_lazy("Tất cả"),
         to_field_name="code",
     )
     unit = UnitChoiceField(
-        label=_lazy("Đơn vị"),
+        label=gettext_lazy("Đơn vị"),
         required=False,
         queryset=AdministrativeUnit.objects.none(),
-        empty_label=_lazy("Tất cả"),
+        empty_label=gettext_lazy("Tất cả"),
     )
-    inactive = forms.BooleanField(label=_lazy("Cả cơ quan đã ngừng hoạt động"), required=False)
+    inactive = forms.BooleanField(
+        label=gettext_lazy("Cả cơ quan đã ngừng hoạt động"), required=False
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -89,24 +71,24 @@ class AgencyForm(forms.Form):
     """Create (with a unit chosen among those the user manages) or edit an agency."""
 
     unit = UnitChoiceField(
-        label=_lazy("Đơn vị hành chính"),
+        label=gettext_lazy("Đơn vị hành chính"),
         queryset=AdministrativeUnit.objects.none(),
-        empty_label=_lazy("— Chọn đơn vị —"),
+        empty_label=gettext_lazy("— Chọn đơn vị —"),
     )
-    name = forms.CharField(label=_lazy("Tên cơ quan"), max_length=300)
+    name = forms.CharField(label=gettext_lazy("Tên cơ quan"), max_length=300)
     agency_type = forms.ModelChoiceField(
-        label=_lazy("Loại cơ quan"),
+        label=gettext_lazy("Loại cơ quan"),
         required=False,
         queryset=AgencyType.objects.all(),
-        empty_label=_lazy("— Không thuộc danh mục —"),
+        empty_label=gettext_lazy("— Không thuộc danh mục —"),
     )
-    short_name = forms.CharField(label=_lazy("Tên viết tắt"), max_length=100, required=False)
-    email = forms.EmailField(label=_lazy("Thư điện tử"), required=False)
-    phone = forms.CharField(label=_lazy("Điện thoại"), max_length=30, required=False)
-    address = forms.CharField(label=_lazy("Địa chỉ"), max_length=300, required=False)
-    valid_from = _date_field(_lazy("Hoạt động từ ngày"))
-    valid_to = _date_field(_lazy("Hoạt động đến ngày"))
-    active = forms.BooleanField(label=_lazy("Đang hoạt động"), required=False, initial=True)
+    short_name = forms.CharField(label=gettext_lazy("Tên viết tắt"), max_length=100, required=False)
+    email = forms.EmailField(label=gettext_lazy("Thư điện tử"), required=False)
+    phone = forms.CharField(label=gettext_lazy("Điện thoại"), max_length=30, required=False)
+    address = forms.CharField(label=gettext_lazy("Địa chỉ"), max_length=300, required=False)
+    valid_from = date_field(gettext_lazy("Hoạt động từ ngày"), required=False)
+    valid_to = date_field(gettext_lazy("Hoạt động đến ngày"), required=False)
+    active = forms.BooleanField(label=gettext_lazy("Đang hoạt động"), required=False, initial=True)
 
     def __init__(self, *args: Any, user: Any, agency: Agency | None = None, **kwargs: Any) -> None:
         self.user, self.agency = user, agency
@@ -163,4 +145,4 @@ class AgencyForm(forms.Form):
 
 
 class DeactivateForm(forms.Form):
-    on = _date_field(_lazy("Ngừng hoạt động từ ngày"))
+    on = date_field(gettext_lazy("Ngừng hoạt động từ ngày"), required=False)

@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from pcmd.geo.models import UnitLevel
@@ -39,7 +39,7 @@ class AgencyType(models.Model):
 
     class Meta:
         verbose_name = _("loại cơ quan")
-        verbose_name_plural = _("loại cơ quan")
+        verbose_name_plural = pgettext_lazy("plural", "loại cơ quan")
         ordering = ["order", "code"]
 
     def __str__(self) -> str:
@@ -77,7 +77,7 @@ class AgencyTypeName(models.Model):
 
     class Meta:
         verbose_name = _("tên loại cơ quan theo cấp")
-        verbose_name_plural = _("tên loại cơ quan theo cấp")
+        verbose_name_plural = pgettext_lazy("plural", "tên loại cơ quan theo cấp")
         ordering = ["agency_type", "level", "valid_from"]
 
     def __str__(self) -> str:
@@ -106,7 +106,7 @@ class AgencyAlias(models.Model):
 
     class Meta:
         verbose_name = _("tên gọi khác")
-        verbose_name_plural = _("tên gọi khác")
+        verbose_name_plural = pgettext_lazy("plural", "tên gọi khác")
         constraints = [
             models.UniqueConstraint(
                 fields=["agency_type", "alias_folded", "level"], name="orgs_alias_unique"
@@ -149,7 +149,7 @@ class Agency(models.Model):
 
     class Meta:
         verbose_name = _("cơ quan")
-        verbose_name_plural = _("cơ quan")
+        verbose_name_plural = pgettext_lazy("plural", "cơ quan")
         ordering = ["unit__path", "agency_type__order", "name"]
         constraints = [
             models.UniqueConstraint(

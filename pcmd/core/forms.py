@@ -1,0 +1,38 @@
+"""Form pieces every app shares: the date field people type dd/mm/yyyy into."""
+
+from typing import TYPE_CHECKING
+
+from django import forms
+from django.utils.translation import gettext_lazy
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+# dd/mm/yyyy is what people type; ISO is what links and the API carry.
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+DATE_ERRORS = {
+    "invalid": gettext_lazy("Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy, ví dụ 31/12/2024.")
+}
+
+
+def date_field(
+    label: "StrOrPromise", *, required: bool = True, help_text: "StrOrPromise" = ""
+) -> forms.DateField:
+    """A date field that accepts dd/mm/yyyy (and ISO) and shows dd/mm/yyyy."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_INPUT_FORMATS,
+        help_text=help_text,
+        error_messages=DATE_ERRORS,
+        widget=forms.DateInput(
+            format="%d/%m/%Y",
+            attrs={
+                "placeholder": "dd/mm/yyyy",
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "size": 11,
+                "pattern": r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}",
+            },
+        ),
+    )
