@@ -14,21 +14,9 @@ class UnitChoiceField(forms.ModelChoiceField):
         return f"{'— ' * obj.depth}{obj.name} ({obj.code})"
 
 
-def _set_unit_and_role_choices(
-    form: forms.Form, units: QuerySet[Any] | None, allow_admin: bool
-) -> None:
-    """The units the actor manages, and the roles the actor may grant."""
-    cast(forms.ModelChoiceField, form.fields["unit"]).queryset = units
-    roles = Role.values if allow_admin else GRANTABLE_BY_COORDINATOR
-    cast(forms.ChoiceField, form.fields["role"]).choices = [(r, Role(r).label) for r in roles]
+class _UnitRoleForm(forms.Form):
+    """A unit among those the actor manages, and a role the actor may grant."""
 
-
-class UserCreateForm(forms.Form):
-    username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
-    full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
-    email = forms.EmailField(label=_("Thư điện tử"), required=False)
-    phone = forms.CharField(label=_("Điện thoại"), max_length=30, required=False)
-    position = forms.CharField(label=_("Chức vụ"), max_length=150, required=False)
     unit = UnitChoiceField(label=_("Đơn vị"), queryset=None)
     role = forms.ChoiceField(label=_("Vai trò"), choices=())
 
@@ -40,7 +28,18 @@ class UserCreateForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        _set_unit_and_role_choices(self, units, allow_admin)
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
+        roles = Role.values if allow_admin else GRANTABLE_BY_COORDINATOR
+        cast(forms.ChoiceField, self.fields["role"]).choices = [(r, Role(r).label) for r in roles]
+
+
+class UserCreateForm(_UnitRoleForm):
+    username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
+    email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    phone = forms.CharField(label=_("Điện thoại"), max_length=30, required=False)
+    position = forms.CharField(label=_("Chức vụ"), max_length=150, required=False)
+    field_order = ["username", "full_name", "email", "phone", "position", "unit", "role"]
 
     def clean_username(self) -> str:
         value = nfc(self.cleaned_data["username"]).lower()
@@ -57,27 +56,11 @@ class UserEditForm(forms.Form):
     is_active = forms.BooleanField(label=_("Đang hoạt động"), required=False)
 
 
-class MembershipForm(forms.Form):
-    unit = UnitChoiceField(label=_("Đơn vị"), queryset=None)
-    role = forms.ChoiceField(label=_("Vai trò"), choices=())
+class MembershipForm(_UnitRoleForm):
     valid_from = date_field(_("Từ ngày"), required=False)
     valid_to = date_field(_("Đến ngày"), required=False)
-
-    def __init__(
-        self,
-        *args: Any,
-        units: QuerySet[Any] | None = None,
-        allow_admin: bool = False,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        _set_unit_and_role_choices(self, units, allow_admin)
 
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("Tên mã truy cập"), max_length=100)
-    expires = forms.DateField(
-        label=_("Hết hạn (để trống nếu không hết hạn)"),
-        required=False,
-        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
-    )
+    expires = date_field(_("Hết hạn (để trống nếu không hết hạn)"), required=False)

@@ -22,7 +22,9 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
-def _error(request: HttpRequest, status: int, template: str) -> HttpResponse:
+def _error(
+    request: HttpRequest, status: int, template: str, context: dict[str, str] | None = None
+) -> HttpResponse:
     if request.path.startswith("/api/"):
         from django.utils.translation import gettext as _
 
@@ -33,7 +35,7 @@ def _error(request: HttpRequest, status: int, template: str) -> HttpResponse:
             500: _("Lỗi hệ thống; vui lòng thử lại sau."),
         }
         return JsonResponse({"detail": messages[status]}, status=status)
-    return render(request, template, status=status)
+    return render(request, template, context or {}, status=status)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -41,7 +43,9 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 403, "errors/403.html")
+    # A view that refuses says why (PermissionDenied("...")); the page shows that reason.
+    reason = str(exception) if exception is not None and str(exception) else ""
+    return _error(request, 403, "errors/403.html", {"reason": reason})
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -171,7 +171,9 @@ def unit_search(
     within: AdministrativeUnit | None = None,
     limit: int = 50,
 ) -> QuerySet[AdministrativeUnit]:
-    """Units whose name contains every word of `query`, with or without diacritics.
+    """Units with a word starting with each word of `query`, with or without diacritics.
+
+    "ky an" finds "Xã Kỳ Anh"; "anh" does not find "Xã Thanh Kỳ" (no word starts with it).
 
     An exact code also matches. Shorter names (closer matches) and higher levels first.
     """
@@ -185,7 +187,7 @@ def unit_search(
         return qs.none()
     cond = Q()
     for word in folded.split(" "):
-        cond &= Q(name_folded__contains=word)
+        cond &= Q(name_folded__startswith=word) | Q(name_folded__contains=f" {word}")
     if query.strip().isdigit():
         cond |= Q(code=query.strip())
     from django.db.models.functions import Length
@@ -194,7 +196,7 @@ def unit_search(
         qs.filter(cond)
         .select_related("parent")
         # Within a level, names holding the words in the typed order come first:
-        # "ky anh" ranks "Xã Kỳ Anh" above the shorter "Xã Thanh Kỳ".
+        # "ky anh" ranks "Xã Kỳ Anh" above a shorter "Xã Anh Kỳ".
         .annotate(
             name_len=Length("name"),
             phrase=Case(When(name_folded__contains=folded, then=Value(0)), default=Value(1)),

@@ -1,11 +1,12 @@
 """The unit browser: the hierarchy on a date, search, unit pages and village management."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -186,8 +187,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "geo/detail.html", context)
 
 
-def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "geo/forbidden.html", {"message": message}, status=403)
+def _forbidden(request: HttpRequest, message: str) -> NoReturn:
+    """Refuse with the reason; core.views.permission_denied shows it (403)."""
+    raise PermissionDenied(message)
 
 
 def _commune_for_management(request: HttpRequest, pk: int) -> AdministrativeUnit | HttpResponse:

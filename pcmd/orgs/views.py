@@ -1,7 +1,7 @@
 """Agency pages: the scoped list, a unit's agencies, detail, create, edit and deactivate."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -26,8 +26,9 @@ from pcmd.orgs.models import AGENCY_UNIT_LEVELS, Agency
 PAGE_SIZE = 50
 
 
-def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "orgs/forbidden.html", {"message": message}, status=403)
+def _forbidden(request: HttpRequest, message: str) -> NoReturn:
+    """Refuse with the reason; core.views.permission_denied shows it (403)."""
+    raise PermissionDenied(message)
 
 
 def _unit_in_scope_or_404(request: HttpRequest, pk: int) -> AdministrativeUnit:

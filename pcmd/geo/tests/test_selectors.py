@@ -7,6 +7,7 @@ import pytest
 from pcmd.geo import selectors
 from pcmd.geo.models import LAST_PRE_REFORM_DAY, REFORM_DATE, SuccessionKind, UnitKind, UnitLevel
 from pcmd.geo.services import unit_change, unit_create
+from pcmd.geo.tests.factories import make_unit
 
 BEFORE = dt.date(2024, 12, 31)
 AFTER = dt.date(2026, 1, 15)
@@ -204,6 +205,14 @@ def test_search_finds_names_with_or_without_diacritics(tree, query, django_asser
         found = [u.name for u in selectors.unit_search(query)]
 
     assert found == ["Thị xã Kỳ Anh", "Phường Kỳ Anh"]  # higher level first
+
+
+def test_search_matches_the_start_of_words_not_their_middle(tree):
+    make_unit("Xã Thanh Kỳ", UnitKind.COMMUNE, tree["ht"], valid_from=REFORM_DATE)
+
+    assert names(selectors.unit_search("ky an", at=AFTER)) == {"Phường Kỳ Anh"}
+    assert names(selectors.unit_search("anh", at=AFTER)) == {"Phường Kỳ Anh"}
+    assert names(selectors.unit_search("thanh ky", at=AFTER)) == {"Xã Thanh Kỳ"}
 
 
 def test_search_narrows_by_date_level_and_subtree(tree, django_assert_num_queries):

@@ -440,11 +440,11 @@ def test_another_communes_officer_cannot_correct_a_village_name(client, tree):
 def test_search_ranks_names_with_the_words_in_order_first(client, tree, coordinator):
     unit_create(
         actor=None,
-        code="T-TK",
-        name="Xã Thanh Kỳ",
+        code="T-AK",
+        name="Xã Anh Kỳ",
         kind=UnitKind.COMMUNE,
         parent=tree["ht"],
         valid_from=dt.date(2025, 7, 1),
     )
     response = client.get(reverse("geo:browser"), {"q": "ky anh"})
-    assert [u.name for u in response.context["results"]] == ["Phường Kỳ Anh", "Xã Thanh Kỳ"]
+    assert [u.name for u in response.context["results"]] == ["Phường Kỳ Anh", "Xã Anh Kỳ"]
