@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "pcmd.geo",
     "pcmd.orgs",
     "pcmd.accounts",
+    "pcmd.intake",
+    "pcmd.documents",
+    "pcmd.plans",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class PlansConfig(AppConfig):
+    """Plans with their targets, tasks, assignments and reporting duties; the cascade."""
+
+    name = "pcmd.plans"
+    label = "plans"
