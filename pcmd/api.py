@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -13,6 +13,7 @@ from pcmd.core.api_auth import api_auth
 from pcmd.core.errors import ServiceError
 from pcmd.geo.api import router as units_router
 from pcmd.orgs.api import router as agencies_router
+from pcmd.plans.api import router as plans_router
 
 api = NinjaAPI(
     title="PCMD API",
@@ -47,6 +48,12 @@ def _input_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRespons
     return api.create_response(
         request, {"detail": _("Dữ liệu gửi lên không hợp lệ."), "errors": fields}, status=422
     )
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    detail = str(exc) or _("Bạn không có quyền thực hiện việc này.")
+    return api.create_response(request, {"detail": detail}, status=403)
 
 
 @api.exception_handler(Http404)
@@ -100,3 +107,4 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 api.add_router("/units", units_router, tags=["units"])
 api.add_router("/agencies", agencies_router, tags=["agencies"])
+api.add_router("/plans", plans_router, tags=["plans"])

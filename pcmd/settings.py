@@ -148,6 +148,12 @@ STORAGES = {
 }
 MEDIA_ROOT = DATA_DIR / "media"
 
+# Plan documents read by pcmd.intake.reading: larger files or PDFs are refused with a message.
+PCMD_IMPORT_MAX_BYTES = env.int("PCMD_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+PCMD_IMPORT_MAX_PAGES = env.int("PCMD_IMPORT_MAX_PAGES", default=300)
+# Where users reach the app; used in addresses printed by commands and sent in e-mails.
+PCMD_BASE_URL = env.str("PCMD_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
 TASKS = {
     "default": {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("pcmd.accounts.urls")),
     path("units/", include("pcmd.geo.urls")),
     path("agencies/", include("pcmd.orgs.urls")),
+    path("plans/", include("pcmd.plans.urls")),
     path("history/", include("pcmd.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from pcmd.audit.models import Action, ObjectChange
 from pcmd.core.context import get_request_id
@@ -28,6 +29,8 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
         if field.name in redact or name in redact:
             data[field.name] = REDACTED if value not in (None, "") else value
             continue
+        if isinstance(value, FieldFile):
+            value = value.name or ""  # the stored file's name, not its content
         if value is None or isinstance(value, (str, int, float, bool)):
             data[field.name] = value
         else:

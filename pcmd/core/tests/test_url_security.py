@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from pcmd.accounts.models import ApiToken, Membership
@@ -19,6 +20,8 @@ from pcmd.api import api
 from pcmd.geo.models import REFORM_DATE, AdministrativeUnit, UnitKind
 from pcmd.geo.services import unit_create
 from pcmd.orgs.tests.factories import make_agency
+from pcmd.plans.models import PlanImport
+from pcmd.plans.tests.factories import make_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +53,21 @@ PAGE_KWARGS: dict[str, Callable[[Targets], dict[str, Any]]] = {
     "orgs:deactivate": lambda t: {"pk": t["agency"].pk},
     "orgs:unit_agencies": lambda t: {"pk": t["commune"].pk},
     "orgs:unit_ensure_standard": lambda t: {"pk": t["commune"].pk},
+    "plans:import_status": lambda t: {"pk": t["plan_import"].pk},
+    "plans:review": lambda t: {"pk": t["plan"].pk},
+    "plans:edit": lambda t: {"pk": t["plan"].pk},
+    "plans:issue": lambda t: {"pk": t["plan"].pk},
+    "plans:delete": lambda t: {"pk": t["plan"].pk},
+    "plans:source": lambda t: {"pk": t["plan"].pk},
+    "plans:derive": lambda t: {"pk": t["plan"].pk},
+    "plans:export": lambda t: {"pk": t["plan"].pk, "fmt": "json"},
+    "plans:item_new": lambda t: {"pk": t["plan"].pk, "kind": "targets"},
+    "plans:item_edit": lambda t: {"pk": t["plan"].pk, "kind": "targets", "item_pk": t["target"].pk},
+    "plans:item_delete": lambda t: {
+        "pk": t["plan"].pk,
+        "kind": "targets",
+        "item_pk": t["target"].pk,
+    },
 }
 # Administrative units are shared reference data: every signed-in user may read them.
 # Writing under them (villages) is what is scoped.
@@ -60,6 +78,11 @@ API_PARAMS: dict[str, Callable[[Targets], str]] = {
     "pk": lambda t: str(t["agency"].pk),
     "level": lambda t: "commune",
     "code": lambda t: t["commune"].code,
+    "plan_id": lambda t: str(t["plan"].pk),
+    "kind": lambda t: "targets",
+    "item_id": lambda t: str(t["target"].pk),
+    "import_id": lambda t: str(t["plan_import"].pk),
+    "fmt": lambda t: "json",
 }
 # API reads of reference data (units, the agency-type catalogue) open to every signed-in user.
 API_REFERENCE_READS = {
@@ -75,6 +98,7 @@ API_REFERENCE_READS = {
     "/api/agencies/types",
     "/api/agencies/match",
     "/api/agencies",  # GET lists only the caller's own scope (asserted below)
+    "/api/plans",  # likewise
     "/api/me",
 }
 
@@ -121,7 +145,11 @@ def targets(tree) -> Targets:
         code="KH-01",
         valid_from=REFORM_DATE,
     )
+    plan = make_plan(commune)
     return {
+        "plan": plan,
+        "target": plan.targets.all()[0],
+        "plan_import": PlanImport.objects.create(unit=commune, user=user, filename="kh.txt"),
         "commune": commune,
         "agency": make_agency(commune, "Công an xã Kỳ Hoa", type_code="police"),
         "user": user,
@@ -201,6 +229,8 @@ def test_no_page_opens_another_units_records(client, targets, outsider):
     targets["token"].refresh_from_db()
     assert targets["agency"].active and targets["membership"].valid_to is None
     assert not targets["token"].revoked
+    targets["plan"].refresh_from_db()
+    assert targets["plan"].status == "draft" and targets["plan"].targets.count() == 2
     assert not AdministrativeUnit.objects.filter(parent=targets["commune"]).exclude(
         pk=targets["village"].pk
     )
@@ -213,18 +243,27 @@ def test_no_api_operation_reads_or_writes_another_units_records(client, targets,
             continue
         body = {
             "name": "Tổ dân phố mới",
-            "kind": "to_dan_pho",
+            "kind": "annual" if path.startswith("/api/plans") else "to_dan_pho",
+            "title": "Kế hoạch",
             "code": "KH-02",
             "valid_from": "2026-01-01",
             "unit_id": targets["commune"].pk,
         }
-        response = client.generic(method, url, json.dumps(body), content_type="application/json")
+        if path == "/api/plans/import":  # multipart: a file and the unit it is for
+            upload = SimpleUploadedFile("ke-hoach.txt", "Kế hoạch".encode())
+            response = client.post(url, {"unit_id": targets["commune"].pk, "file": upload})
+        else:
+            response = client.generic(
+                method, url, json.dumps(body), content_type="application/json"
+            )
         assert response.status_code in (403, 404, 422), f"{method} {url}: {response.status_code}"
         if response.status_code == 422:
             # Refused for scope, not merely for a malformed body.
             assert "quyền" in response.json()["detail"], f"{method} {url}: {response.json()}"
     listed = client.get("/api/agencies?limit=100").json()["items"]
     assert targets["agency"].pk not in {a["id"] for a in listed}
+    plans = client.get("/api/plans?limit=100").json()["items"]
+    assert targets["plan"].pk not in {p["id"] for p in plans}
     assert not AdministrativeUnit.objects.filter(parent=targets["commune"]).exclude(
         pk=targets["village"].pk
     )
@@ -234,7 +273,7 @@ def test_a_member_of_the_commune_can_open_what_outsiders_cannot(client, targets)
     """The refusals above come from scope, not from broken URLs."""
     coordinator = member(targets["commune"].parent, Role.PROVINCE_COORDINATOR)
     client.force_login(coordinator)
-    for name in ("orgs:detail", "accounts:user_detail", "audit:object_history"):
+    for name in ("orgs:detail", "accounts:user_detail", "audit:object_history", "plans:review"):
         url = reverse(name, kwargs=PAGE_KWARGS[name](targets))
         assert client.get(url).status_code == 200, url
     assert client.get(f"/api/agencies/{targets['agency'].pk}").status_code == 200

@@ -12,3 +12,47 @@ document.addEventListener("htmx:responseError", function (evt) {
     ? (document.documentElement.lang === "en" ? "Server error, please try again." : "Lỗi máy chủ, vui lòng thử lại.")
     : evt.detail.xhr.responseText.replace(/<[^>]*>/g, " ").trim().slice(0, 300);
 });
+
+// Plan review: an item and its source text point at each other.
+document.addEventListener("click", function (evt) {
+  var item = evt.target.closest("[data-item]");
+  var mark = evt.target.closest("mark[data-items]");
+  if (!item && !mark) return;
+  if (evt.target.closest("a, button, form")) return;
+  document.querySelectorAll(".active").forEach(function (el) { el.classList.remove("active"); });
+  if (item) {
+    var key = item.getAttribute("data-item");
+    var marks = document.querySelectorAll('mark[data-items~="' + key + '"]');
+    marks.forEach(function (m) { m.classList.add("active"); });
+    item.classList.add("active");
+    if (marks.length) marks[0].scrollIntoView({ block: "center", behavior: "smooth" });
+  } else {
+    var first = mark.getAttribute("data-items").split(" ")[0];
+    var target = document.querySelector('[data-item="' + first + '"]');
+    mark.classList.add("active");
+    if (target) { target.classList.add("active"); target.scrollIntoView({ block: "center", behavior: "smooth" }); }
+  }
+});
+
+// Upload: drop a file on the zone.
+document.addEventListener("DOMContentLoaded", function () {
+  var zone = document.querySelector("[data-dropzone]");
+  if (!zone) return;
+  var input = zone.querySelector("input[type=file]");
+  var label = zone.querySelector("[data-dropzone-name]");
+  var show = function () { label.textContent = input.files.length ? input.files[0].name : ""; };
+  input.addEventListener("change", show);
+  ["dragenter", "dragover"].forEach(function (t) {
+    zone.addEventListener(t, function (e) { e.preventDefault(); zone.classList.add("over"); });
+  });
+  ["dragleave", "drop"].forEach(function (t) {
+    zone.addEventListener(t, function (e) { e.preventDefault(); zone.classList.remove("over"); });
+  });
+  zone.addEventListener("drop", function (e) { input.files = e.dataTransfer.files; show(); });
+});
+
+// Forms that destroy something ask first (data-confirm holds the question).
+document.addEventListener("submit", function (evt) {
+  var q = evt.target.getAttribute && evt.target.getAttribute("data-confirm");
+  if (q && !window.confirm(q)) evt.preventDefault();
+});

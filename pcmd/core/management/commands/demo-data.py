@@ -50,4 +50,19 @@ class Command(BaseCommand):
                     user=user, unit=unit, role=role, valid_from=dt.date(2021, 1, 1)
                 )
             agencies_ensure_standard(actor=None, unit=unit)
+        self._demo_plan(today)
         self.stdout.write(f"Demo data ready: {len(DEMO_USERS)} accounts, password {DEMO_PASSWORD}")
+
+    def _demo_plan(self, today: dt.date) -> None:
+        """A commune plan read from the sample document, as a draft to review."""
+        from pathlib import Path
+
+        from pcmd.plans.importing import plan_import_path
+        from pcmd.plans.models import Plan
+
+        officer = User.objects.get(username="xa.kyanh")
+        unit = officer.memberships.get().unit
+        if Plan.objects.filter(unit=unit).exists():
+            return
+        sample = Path(__file__).resolve().parents[3] / "plans/demo/ke-hoach-xa-ky-anh-2026.txt"
+        plan_import_path(actor=officer, unit=unit, path=sample)

@@ -1,0 +1,57 @@
+import pytest
+
+from pcmd.accounts.roles import Role
+from pcmd.accounts.tests.factories import member
+from pcmd.plans.tests.factories import make_plan
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer(client, tree):
+    user = member(tree["kh"], Role.COMMUNE_OFFICER)
+    client.force_login(user)
+    return user
+
+
+def test_list_read_create_and_update_plans(client, tree, officer):
+    plan = make_plan(tree["kh"])
+    make_plan(tree["ka"])
+    listed = client.get("/api/plans").json()["items"]
+    assert [p["id"] for p in listed] == [plan.pk]
+    full = client.get(f"/api/plans/{plan.pk}").json()
+    assert len(full["targets"]) == 2 and full["reporting"][0]["due_day_month"] == "05/06"
+    created = client.post(
+        "/api/plans",
+        {"unit_id": tree["kh"].pk, "title": "Kế hoạch bổ sung 2026", "period_start": 2026},
+        content_type="application/json",
+    )
+    assert created.status_code == 201 and created.json()["period_end"] == 2026
+    patched = client.patch(
+        f"/api/plans/{plan.pk}", {"title": "Tên mới"}, content_type="application/json"
+    )
+    assert patched.json()["title"] == "Tên mới"
+
+
+def test_items_through_the_api(client, tree, officer):
+    plan = make_plan(tree["kh"])
+    target_id = client.get(f"/api/plans/{plan.pk}/targets").json()[0]["id"]
+    changed = client.patch(
+        f"/api/plans/{plan.pk}/targets/{target_id}", {"value": 75}, content_type="application/json"
+    )
+    assert changed.status_code == 200 and float(changed.json()["value"]) == 75
+    refused = client.patch(
+        f"/api/plans/{plan.pk}/targets/{target_id}", {"value": 175}, content_type="application/json"
+    )
+    assert refused.status_code == 422 and "phần trăm" in refused.json()["detail"]
+    added = client.post(
+        f"/api/plans/{plan.pk}/budget", {"text": "xã hội hóa"}, content_type="application/json"
+    )
+    assert added.status_code == 201
+    assert client.delete(f"/api/plans/{plan.pk}/budget/{added.json()['id']}").status_code == 204
+
+
+def test_other_units_plans_are_not_found(client, tree, officer):
+    other = make_plan(tree["ka"])
+    assert client.get(f"/api/plans/{other.pk}").status_code == 404
+    assert client.post(f"/api/plans/{other.pk}/issue").status_code == 404

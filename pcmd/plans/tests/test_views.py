@@ -1,0 +1,74 @@
+import pytest
+from django.urls import reverse
+
+from pcmd.accounts.roles import Role
+from pcmd.accounts.tests.factories import member
+from pcmd.plans.models import PlanStatus
+from pcmd.plans.tests.factories import make_plan
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer(client, tree):
+    user = member(tree["kh"], Role.COMMUNE_OFFICER)
+    client.force_login(user)
+    return user
+
+
+def test_review_shows_the_source_with_every_item_highlighted(client, tree, officer):
+    plan = make_plan(tree["kh"])
+    page = client.get(reverse("plans:review", args=[plan.pk])).content.decode()
+    target = plan.targets.all()[0]
+    assert f'data-item="targets-{target.pk}"' in page
+    assert f"targets-{target.pk}" in page.split('data-testid="source-text"')[1]
+    assert "Hội Liên hiệp Phụ nữ xã" in page and "không có trong danh mục" in page
+
+
+def test_list_shows_only_plans_in_scope(client, tree, officer):
+    mine = make_plan(tree["kh"])
+    other = make_plan(tree["ka"], title="Kế hoạch của phường khác")
+    page = client.get(reverse("plans:list")).content.decode()
+    assert mine.title in page and other.title not in page
+    assert client.get(reverse("plans:review", args=[other.pk])).status_code == 404
+
+
+def test_editing_a_target_through_the_form(client, tree, officer):
+    plan = make_plan(tree["kh"])
+    target = plan.targets.all()[0]
+    url = reverse("plans:item_edit", args=[plan.pk, "targets", target.pk])
+    form = client.get(url).context["form"]
+    data = {k: ("" if v is None else v) for k, v in form.initial.items()}
+    data["value"] = "90"
+    response = client.post(url, data)
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.value == 90
+
+
+def test_bad_input_keeps_what_was_typed_and_says_why(client, tree, officer):
+    plan = make_plan(tree["kh"])
+    target = plan.targets.all()[0]
+    url = reverse("plans:item_edit", args=[plan.pk, "targets", target.pk])
+    data = {k: ("" if v is None else v) for k, v in client.get(url).context["form"].initial.items()}
+    data.update(value="150", population="thôn, tổ dân phố mới")
+    response = client.post(url, data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "phần trăm" in page and "thôn, tổ dân phố mới" in page
+
+
+def test_issue_then_the_plan_is_read_only(client, tree, officer):
+    plan = make_plan(tree["kh"])
+    client.post(reverse("plans:issue", args=[plan.pk]))
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.ISSUED
+    target = plan.targets.all()[0]
+    url = reverse("plans:item_edit", args=[plan.pk, "targets", target.pk])
+    assert client.get(url).status_code == 403
+
+
+def test_export_json_has_the_schema_shape(client, tree, officer):
+    plan = make_plan(tree["kh"])
+    data = client.get(reverse("plans:export", args=[plan.pk, "json"])).json()
+    assert {"targets", "assignments", "reporting", "issuer", "period"} <= set(data)
