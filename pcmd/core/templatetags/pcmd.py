@@ -1,3 +1,4 @@
+from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -11,6 +12,9 @@ def number(value: Any, decimals: int | None = None) -> str:
     """A number in the active language's separators (1.234,5 in Vietnamese)."""
     if value is None or value == "":
         return ""
+    if isinstance(value, Decimal) and decimals is None:
+        # Stored with two places; show what was meant: 90 not 90,00, 1,5 not 1,50.
+        value = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
     return formats.number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 
