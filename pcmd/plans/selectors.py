@@ -52,7 +52,10 @@ def plan_list(
         wanted = fold(q)
         ids = [p.pk for p in plans if wanted in fold(f"{p.number} {p.title} {p.issuer_name}")]
         plans = plans.filter(pk__in=ids)
-    return plans.annotate(n_targets=Count("targets", distinct=True))
+    # Meta.ordering does not survive the GROUP BY of the count: order explicitly.
+    return plans.annotate(n_targets=Count("targets", distinct=True)).order_by(
+        "-period_start", "-issued_on", "-id"
+    )
 
 
 def plan_get(*, user: Any, pk: int) -> Plan:
