@@ -76,8 +76,11 @@ TEMPLATES = [
     },
 ]
 
+# An empty DATABASE_URL (as `DATABASE_URL= cmd` sets) means the default, like an unset one.
 DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'pcmd.sqlite3'}")
+    "default": env.db_url_config(
+        env.str("DATABASE_URL", default="") or f"sqlite:///{DATA_DIR / 'pcmd.sqlite3'}"
+    )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(

@@ -55,3 +55,32 @@ def test_other_units_plans_are_not_found(client, tree, officer):
     other = make_plan(tree["ka"])
     assert client.get(f"/api/plans/{other.pk}").status_code == 404
     assert client.post(f"/api/plans/{other.pk}/issue").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)  # the worker runs outside a test transaction
+def test_import_returns_a_task_to_follow(client, tree, officer):
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.management import call_command
+
+    demo = Path(__file__).resolve().parents[1] / "demo/ke-hoach-xa-ky-anh-2026.txt"
+    response = client.post(
+        "/api/plans/import",
+        {"unit_id": tree["kh"].pk, "file": SimpleUploadedFile(demo.name, demo.read_bytes())},
+    )
+    assert response.status_code == 202
+    job = response.json()
+    assert job["status"] == "queued" and job["status_url"] == f"/api/plans/imports/{job['id']}"
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    done = client.get(job["status_url"]).json()
+    assert done["status"] == "done" and done["plan_id"]
+    assert len(client.get(f"/api/plans/{done['plan_id']}").json()["targets"]) == 4
+
+
+def test_export_through_the_api(client, tree, officer):
+    plan = make_plan(tree["kh"])
+    docx = client.get(f"/api/plans/{plan.pk}/export/docx")
+    assert docx.status_code == 200 and docx.content[:2] == b"PK"
+    assert client.get(f"/api/plans/{plan.pk}/export/json").json()["number"] == "12/KH-UBND"
+    assert client.get(f"/api/plans/{plan.pk}/export/xlsx").status_code == 422

@@ -72,3 +72,32 @@ def test_export_json_has_the_schema_shape(client, tree, officer):
     plan = make_plan(tree["kh"])
     data = client.get(reverse("plans:export", args=[plan.pk, "json"])).json()
     assert {"targets", "assignments", "reporting", "issuer", "period"} <= set(data)
+
+
+def test_coordinator_derives_a_commune_plan_and_sees_what_it_lacks(client, tree):
+    from pcmd.plans import services
+
+    coordinator = member(tree["ht"], Role.PROVINCE_COORDINATOR)
+    client.force_login(coordinator)
+    upper = make_plan(tree["ht"], issuer={"name": "UBND tỉnh Hà Tĩnh", "level": "province"})
+    services.plan_issue(actor=coordinator, plan=upper)
+    page = client.get(reverse("plans:derive", args=[upper.pk])).content.decode()
+    assert "Xã Kỳ Hoa" in page and "Phường Kỳ Anh" in page
+
+    response = client.post(reverse("plans:derive", args=[upper.pk]), {"unit": tree["kh"].pk})
+    child = upper.children.get()
+    assert response.url == reverse("plans:review", args=[child.pk])
+    services.plan_item_delete(actor=coordinator, item=child.targets.all()[0])
+    review = client.get(response.url).content.decode()
+    assert 'data-testid="gap-missing"' in review and 'data-testid="gap-kept"' in review
+
+
+def test_deriving_for_a_unit_outside_the_plan_is_refused_with_a_message(client, tree):
+    from pcmd.plans import services
+
+    coordinator = member(tree["ht"], Role.PROVINCE_COORDINATOR)
+    client.force_login(coordinator)
+    upper = make_plan(tree["ht"])
+    services.plan_issue(actor=coordinator, plan=upper)
+    response = client.post(reverse("plans:derive", args=[upper.pk]), {"unit": tree["hp"].pk})
+    assert response.status_code == 400 and "Chọn một đơn vị cấp dưới" in response.content.decode()
