@@ -28,6 +28,13 @@ def can_manage_members(user: Any) -> bool:
     )
 
 
+@register.filter
+def is_system_admin(user: Any) -> bool:
+    from pcmd.accounts.selectors import is_system_admin as _is_system_admin
+
+    return _is_system_admin(user)
+
+
 @register.simple_tag
 def user_can(user: Any, perm: str, unit: Any) -> bool:
     from pcmd.accounts.selectors import user_can as _user_can

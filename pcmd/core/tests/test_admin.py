@@ -13,6 +13,7 @@ def test_system_administrator_opens_the_admin_and_edits_are_audited(client, tree
     admin_user = member(tree["ht"], Role.SYSTEM_ADMIN, is_staff=True)
     agency = make_agency(tree["kh"], "Công an xã Kỳ Hoa", type_code="police")
     client.force_login(admin_user)
+    assert reverse("admin:index") in client.get(reverse("core:home")).content.decode()
     assert client.get(reverse("admin:index")).status_code == 200
     url = reverse("admin:orgs_agency_change", args=[agency.pk])
     form = client.get(url).context["adminform"].form
@@ -30,6 +31,7 @@ def test_system_administrator_opens_the_admin_and_edits_are_audited(client, tree
 def test_staff_flag_alone_does_not_open_the_admin(client, tree):
     coordinator = member(tree["ht"], Role.PROVINCE_COORDINATOR, is_staff=True)
     client.force_login(coordinator)
+    assert reverse("admin:index") not in client.get(reverse("core:home")).content.decode()
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
