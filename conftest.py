@@ -25,3 +25,9 @@ def _fresh_agency_matcher():
     agency_matcher_reset()
     yield
     agency_matcher_reset()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded and generated files go to a temporary folder, not the repository's data/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
