@@ -89,8 +89,8 @@ def _check_upload(upload: UploadedFile) -> str:
     limit = settings.PCMD_IMPORT_MAX_BYTES
     if upload.size is not None and upload.size > limit:
         raise ServiceError(
-            _("Tệp quá lớn (%(size)s MB); giới hạn là %(limit)s MB.")
-            % {"size": round(upload.size / 2**20, 1), "limit": round(limit / 2**20)}
+            _("Tệp quá lớn (%(size).1f MB); giới hạn là %(limit).1f MB.")
+            % {"size": upload.size / 1024 / 1024, "limit": limit / 1024 / 1024}
         )
     if not upload.size:
         raise ServiceError(_("Tệp rỗng."))

@@ -42,7 +42,7 @@ class Comparator(models.TextChoices):
 
 
 class TargetUnit(models.TextChoices):
-    PERCENT = "percent", _("%")
+    PERCENT = "percent", "%"  # the same in every language
     COUNT = "count", _("số lượng")
     TIMES_PER_MONTH = "times_per_month", _("lần/tháng")
 

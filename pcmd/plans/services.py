@@ -277,7 +277,7 @@ def plan_create(
     if kind not in PlanKind.values:
         raise ServiceError(_("Loại kế hoạch không hợp lệ."))
     if period_start and period_end and period_start > period_end:
-        raise ServiceError(_("Năm bắt đầu phải không sau năm kết thúc."))
+        raise ServiceError(_("Năm bắt đầu không được sau năm kết thúc."))
     plan = Plan(
         unit=unit,
         title=title[:500],
@@ -410,7 +410,7 @@ def plan_update(*, actor: Any, plan: Plan, data: dict[str, Any]) -> Plan:
     for name, value in data.items():
         setattr(plan, name, nfc(value) if isinstance(value, str) else value)
     if plan.period_start and plan.period_end and plan.period_start > plan.period_end:
-        raise ServiceError(_("Năm bắt đầu phải không sau năm kết thúc."))
+        raise ServiceError(_("Năm bắt đầu không được sau năm kết thúc."))
     if not plan.title.strip():
         raise ServiceError(_("Cần nhập tên kế hoạch."))
     plan.save()

@@ -187,7 +187,7 @@ def _subtitle(all_lines: list[Piece], title_index: int) -> list[Piece]:
             or (_BASIS_OPENERS.match(text) and _CITATION_NUMBER.search(text))
             or text.rstrip().endswith((":", ";"))
             or _NUMBER.match(text)
-            or re.match(r"^([IVX]+|\d+)[.)]\s", text)
+            or re.match(r"^([IVX]+|\d+) ?[.)]\s", text)  # "I." and OCR's "I ."
             or _DATE_LINE.search(text)
             or folded(text).startswith(("can cu", "kinh gui"))
         ):

@@ -15,7 +15,10 @@ from ..types import Area, Section
 from .common import Piece, area_of_heading, area_of_sentence, folded, lines
 
 _ROMAN = re.compile(r"^(?P<n>[IVX]{1,5})\s*[.):]\s*(?=\S)")
-_ARABIC = re.compile(r"^(?P<n>\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+(?=\S)|^(?P<m>\d{1,2})[.)]\s*(?=\D)")
+# "1 ." and "1 )" too: a scan's OCR, and some typists, put a space before the stop.
+_ARABIC = re.compile(
+    r"^(?P<n>\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+(?=\S)|^(?P<m>\d{1,2}) ?[.)]\s*(?=\D)"
+)
 _LETTER = re.compile(r"^(?P<n>[a-zđ])[.)]\s+(?=\S)")
 _CAPITALS = re.compile(r"^(?:\w+[ ,]+){1,14}\w+$")
 _TITLE_MAX = 200

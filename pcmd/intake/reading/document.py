@@ -19,6 +19,7 @@ from pcmd.intake.legacy_encodings import repair_text
 from .errors import ReadError
 from .layout import document_lines
 from .ocr import LOW_CONFIDENCE, low_confidence_warning, recognise
+from .ocr_text import repair_ocr_text
 from .pdf import read_pdf
 from .text import legacy_warning, read_text
 from .word import convert_to_docx, read_docx
@@ -160,6 +161,10 @@ def read_document(
             encoding = legacy
             warnings.append(legacy_warning(legacy))
     text = clean(text)
+    if method in ("pdf-ocr", "image-ocr"):
+        # A PDF with some scanned pages is repaired whole: the repairs only touch what a
+        # typed text does not contain (misread numbering, "quản Lý" between small words).
+        text = repair_ocr_text(text)
     if not text:
         if method in ("pdf-ocr", "image-ocr"):
             raise ReadError(

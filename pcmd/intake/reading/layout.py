@@ -95,9 +95,18 @@ class Block:
         """The block's paragraphs; `left` and `right` bound the page's text (for centred lines)."""
         lines = self.lines
         height = self.line_height
-        # The body's left edge: the commonest start among lines after the first, which is
-        # the one a first-line indent or a hanging number moves.
-        columns = {line: round(line.x0 / (height / 2)) for line in lines[1:]}
+
+        def stops_short(before: Line, line: Line) -> bool:
+            # The next line's first word would have fitted after `before`: a paragraph end.
+            first_word = line.words[0].x1 - line.words[0].x0
+            return self.x1 - before.x1 > first_word + 0.5 * height
+
+        # The body's left edge: the commonest start among lines that carry on a full line
+        # (so neither a first-line indent nor a hanging number moves them). Counting every
+        # line instead lets a block of short indented paragraphs and numbered headings
+        # outvote their continuation lines, and each of those would then open a paragraph.
+        following = [line for before, line in pairwise(lines) if not stops_short(before, line)]
+        columns = {line: round(line.x0 / (height / 2)) for line in following or lines[1:]}
         common = statistics.mode(columns.values()) if columns else None
         body = min((line.x0 for line, col in columns.items() if col == common), default=self.x0)
 
@@ -107,12 +116,11 @@ class Block:
 
         paragraphs = [[lines[0]]]
         for before, line in pairwise(lines):
-            first_word = line.words[0].x1 - line.words[0].x0
             if (
                 len(before.segments) > 1
                 or len(line.segments) > 1
                 or abs(line.x0 - body) > 0.8 * height
-                or self.x1 - before.x1 > first_word + 0.5 * height
+                or stops_short(before, line)
                 or line.y0 - before.y1 > 0.6 * height
                 or centred(before)
                 or centred(line)
@@ -175,17 +183,22 @@ def document_lines(pages: Sequence[Sequence[Block]]) -> list[str]:
     """The lines of all pages without page numbers and running headers or footers,
     rejoining a paragraph that a page break split."""
     out: list[str] = []
-    edges: set[str] = set()  # first and last lines of the pages so far, digits masked
+    # The first and the last lines of the two pages before, digits masked. A running header
+    # or footer repeats on the next page (or the next but one, when odd and even pages
+    # differ); a heading such as "b) Nhiệm vụ" that merely happens to open two pages far
+    # apart is no header and stays.
+    tops: list[str] = []
+    bottoms: list[str] = []
     for blocks in pages:
         lines = page_lines(blocks)
         if not lines:
             continue
         first, last = _masked(lines[0]), _masked(lines[-1])
-        while lines and (_PAGE_NUMBER.fullmatch(lines[0]) or _masked(lines[0]) in edges):
+        while lines and (_PAGE_NUMBER.fullmatch(lines[0]) or _masked(lines[0]) in tops):
             lines.pop(0)
-        while lines and (_PAGE_NUMBER.fullmatch(lines[-1]) or _masked(lines[-1]) in edges):
+        while lines and (_PAGE_NUMBER.fullmatch(lines[-1]) or _masked(lines[-1]) in bottoms):
             lines.pop()
-        edges |= {first, last}
+        tops, bottoms = [*tops[-1:], first], [*bottoms[-1:], last]
         if out and lines and _continues(out[-1], lines[0]):
             out[-1] = f"{out[-1]} {lines.pop(0)}"
         out += lines

@@ -428,6 +428,27 @@ def test_sections_follow_the_numbering_even_when_it_repeats():
     ]
 
 
+def test_a_heading_number_with_a_space_before_its_stop_is_still_a_heading():
+    """ "1 ." and "2 )": a scan's OCR, and some typists, put a space before the stop."""
+    text = (
+        "KẾ HOẠCH\nPhòng, chống mại dâm năm 2024\n\nI . MỤC TIÊU\n1 . Truyền thông\n"
+        "- Ít nhất 20% số xã tổ chức tuyên truyền.\nII. TỔ CHỨC THỰC HIỆN\n1 . Công an huyện\n"
+        "Chủ trì đấu tranh.\n2 ) Đề nghị Tòa án nhân dân huyện\nXét xử kịp thời.\n"
+    )
+    plan = extract_plan(text)
+    assert [(s["number"], s["level"], s["title"]) for s in plan["sections"]] == [
+        ("I", 1, "MỤC TIÊU"),
+        ("1", 2, "Truyền thông"),
+        ("II", 1, "TỔ CHỨC THỰC HIỆN"),
+        ("1", 2, "Công an huyện"),
+        ("2", 2, "Đề nghị Tòa án nhân dân huyện"),
+    ]
+    assert roles_of(plan) == [
+        ("responsible", "Công an huyện"),
+        ("requested", "Tòa án nhân dân huyện"),
+    ]
+
+
 def test_a_thirty_kilobyte_plan_is_extracted_well_under_a_second():
     base = (DOCUMENTS / "tinh_ha_tinh_2026.txt").read_text(encoding="utf-8")
     head, _, body = base.partition("II. CHỈ TIÊU")

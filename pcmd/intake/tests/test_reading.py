@@ -18,6 +18,8 @@ from docx.shared import Cm, Pt
 
 from pcmd.intake.legacy_encodings import encode_tcvn3, encode_vni
 from pcmd.intake.reading import ReadError, ReadResult, read_document
+from pcmd.intake.reading.layout import Block, Line, Word, document_lines
+from pcmd.intake.reading.ocr_text import repair_ocr_text
 from pcmd.intake.reading.tools import PDFTOPPM, SOFFICE, Tool, run
 from pcmd.intake.tests.test_legacy_encodings import encode_cp1258
 
@@ -490,3 +492,137 @@ def test_a_tool_past_its_time_limit_is_stopped():
     with pytest.raises(ReadError) as error:
         run(Tool("sleep", "coreutils"), ["30"], timeout=0.5)
     assert error.value.code == "timeout"
+
+
+# --- Repairs of OCR text and of the layout of recognised words -----------------------
+
+
+@pytest.mark.parametrize(
+    ("read", "repaired"),
+    [
+        # Roman part numbers with misread strokes, set by the order of the parts.
+        (
+            "IL.MỤC ĐÍCH, YÊU CẦU\nTI, CHỈ TIÊU\nTIT. GIẢI PHÁP",
+            "I. MỤC ĐÍCH, YÊU CẦU\nII. CHỈ TIÊU\nIII. GIẢI PHÁP",
+        ),
+        (
+            "I. MỤC ĐÍCH\nI1. NHIỆM VỤ\nTV. TỔ CHỨC THỰC HIỆN",
+            "I. MỤC ĐÍCH\nII. NHIỆM VỤ\nIV. TỔ CHỨC THỰC HIỆN",
+        ),
+        # A valid numeral stays as read, even repeated: plans do repeat a number.
+        ("III. KINH PHÍ\nIII. TỔ CHỨC THỰC HIỆN", "III. KINH PHÍ\nIII. TỔ CHỨC THỰC HIỆN"),
+        # Arabic numbers with a comma, a spaced stop, or no space before the title.
+        (
+            "5, Sở Y tế\n2 . Công an tỉnh\n3.Sở Tư pháp\n2.1, Mục đích",
+            "5. Sở Y tế\n2. Công an tỉnh\n3. Sở Tư pháp\n2.1. Mục đích",
+        ),
+        # ... but a sentence that starts with a number and a comma is no heading.
+        ("5, 6 người tham gia", "5, 6 người tham gia"),
+        # A Roman-looking word before a sentence in small letters is no part number.
+        ("I, tôi và anh ấy", "I, tôi và anh ấy"),
+    ],
+)
+def test_ocr_repair_restores_heading_numbers(read, repaired):
+    assert repair_ocr_text(read) == repaired
+
+
+@pytest.mark.parametrize(
+    ("read", "repaired"),
+    [
+        ("nâng cao công tác quản Lý nhà nước", "nâng cao công tác quản lý nhà nước"),
+        ("các cơ quan có Liên quan.", "các cơ quan có liên quan."),
+        ("năng Lực của các Lực Lượng chức năng", "năng lực của các lực lượng chức năng"),
+        ("xử Lý nghiêm; Lồng ghép", "xử lý nghiêm; lồng ghép"),  # ";" goes on in small letters
+        # Names stay: a capitalised word follows, a title word or a capitalised word precedes.
+        ("tại tỉnh Lạng Sơn và Lào Cai", "tại tỉnh Lạng Sơn và Lào Cai"),
+        ("đồng chí Lê Văn An, ông Lâm và bà Loan", "đồng chí Lê Văn An, ông Lâm và bà Loan"),
+        ("Sở Lao động - Thương binh và Xã hội, Hội Liên hiệp Phụ nữ", None),
+        ("thực hiện theo Luật Phòng, chống mại dâm", None),
+        ("lao động sang Lào làm việc", None),
+        # A sentence or a list item opens with a capital.
+        ("Hoàn thành. Lồng ghép nội dung", None),
+        ("- Liên kết các chương trình", None),
+        # A line in capitals is a heading, not a sentence.
+        ("CÁC GIẢI PHÁP QUẢN LÝ", None),
+    ],
+)
+def test_ocr_repair_lowers_a_misread_capital_l_but_not_names(read, repaired):
+    assert repair_ocr_text(read) == (repaired or read)
+
+
+def test_ocr_repair_reads_times_after_a_number_and_joins_wrapped_part_titles():
+    read = (
+        "Tin bài được đăng ít nhất một tần mỗi tháng, hai tần số phát sóng.\n"
+        "II. MỤC TIÊU, CÁC CHỈ TIÊU, NHIỆM VỤ\n"
+        "CỤ THỂ\n"
+        "1. MỤC TIÊU CHUNG\n"
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Sở Y tế"
+    )
+    assert repair_ocr_text(read).split("\n") == [
+        "Tin bài được đăng ít nhất một lần mỗi tháng, hai tần số phát sóng.",
+        "II. MỤC TIÊU, CÁC CHỈ TIÊU, NHIỆM VỤ CỤ THỂ",
+        "1. MỤC TIÊU CHUNG",
+        "III. TỔ CHỨC THỰC HIỆN",
+        "1. Sở Y tế",
+    ]
+
+
+def test_ocr_repair_leaves_typed_text_alone(files):
+    """Word files are read as written: the repairs are for OCR only."""
+    path = files["docx"].with_name("typed.txt")
+    path.write_text("1, Cán bộ quản Lý\n", encoding="utf-8")
+    assert read_document(path).text == "1, Cán bộ quản Lý"
+
+
+def _line(x0: float, x1: float, y: float, words: int = 6, height: float = 50) -> Line:
+    """A line of `words` words spread evenly from x0 to x1 at height y."""
+    step = (x1 - x0) / words
+    return Line(
+        tuple(
+            Word(x0 + i * step, y, x0 + (i + 1) * step - 20, y + height, f"w{i}")
+            for i in range(words)
+        )
+    )
+
+
+def test_short_indented_paragraphs_under_indented_headings_are_not_cut_line_by_line():
+    """A block of two short paragraphs with a first-line indent, each under a heading
+    indented as much: the indented lines are as many as the body lines, and the body is
+    still where the lines that carry on a full line start."""
+    block = Block(
+        (
+            _line(474, 780, 0, words=3),  # "8. Sở Du lịch"
+            _line(474, 2245, 100),  # first line, indented
+            _line(357, 2244, 175),
+            _line(357, 1970, 250, words=4),  # last line, short
+            _line(474, 1580, 350, words=5),  # "9. Đề nghị ..."
+            _line(474, 2246, 450),
+            _line(357, 2244, 525),
+        )
+    )
+    assert len(block.paragraphs(357, 2246)) == 4
+
+
+def test_a_line_repeated_at_the_top_of_distant_pages_is_no_running_header():
+    def page(*texts: str) -> list[Block]:
+        return [
+            Block((Line((Word(100, 100 * i, 100 + 20 * len(t), 100 * i + 40, t),)),))
+            for i, t in enumerate(texts)
+        ]
+
+    pages = [
+        page("b) Nhiệm vụ", "Tuyên truyền."),
+        page("Kế hoạch số 5", "Kiểm tra."),
+        page("Kế hoạch số 5", "Hỗ trợ."),
+        page("b) Nhiệm vụ", "Tập huấn."),
+    ]
+    assert document_lines(pages) == [
+        "b) Nhiệm vụ",
+        "Tuyên truyền.",
+        "Kế hoạch số 5",
+        "Kiểm tra.",
+        "Hỗ trợ.",
+        "b) Nhiệm vụ",
+        "Tập huấn.",
+    ]
