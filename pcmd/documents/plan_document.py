@@ -198,6 +198,9 @@ def _issue_date(plan: PlanExtraction) -> tuple[dt.date | None, int | None, int |
     return None, year, month
 
 
+_LEADING_NUMBER = re.compile(r"^\s*(?:[0-9]+(?:\.[0-9]+)*|[a-zđ])[.)]\s+")
+
+
 def _sentence(text: str, end: str = ".") -> str:
     text = nfc(text).rstrip(" ;,")
     return text if text.endswith((".", ":", "!", "?", "…")) else text + end
@@ -339,7 +342,8 @@ def _tasks(tasks: Sequence[Task]) -> list[Block]:
         title = AREA_TITLES[area] if area != "other" else "Nhiệm vụ khác"
         blocks.append(Heading(f"{number}. {title}", level=2))
         for task in group:
-            blocks.append(Bullet(_sentence(task["text"])))
+            # The bullet is the numbering here; the task's own "1." would double it.
+            blocks.append(Bullet(_sentence(_LEADING_NUMBER.sub("", nfc(task["text"])))))
             lead = nfc(task.get("lead") or "")
             who = lead_sentence(
                 [lead] if lead else [],

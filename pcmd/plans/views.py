@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pcmd.accounts.roles import Perm
@@ -28,12 +29,12 @@ from pcmd.plans.selectors import ITEM_MODELS
 
 # What the review page lists, in order, with its heading.
 ITEM_SECTIONS = [
-    ("targets", "Chỉ tiêu"),
-    ("assignments", "Phân công"),
-    ("reporting", "Chế độ báo cáo"),
-    ("tasks", "Nhiệm vụ"),
-    ("budget", "Kinh phí"),
-    ("legal", "Căn cứ"),
+    ("targets", gettext_lazy("Chỉ tiêu")),
+    ("assignments", gettext_lazy("Phân công")),
+    ("reporting", gettext_lazy("Chế độ báo cáo")),
+    ("tasks", gettext_lazy("Nhiệm vụ")),
+    ("budget", gettext_lazy("Kinh phí")),
+    ("legal", gettext_lazy("Căn cứ")),
 ]
 
 
@@ -137,7 +138,7 @@ def _review_context(request: HttpRequest, plan: Plan) -> dict[str, Any]:
     items = {kind: list(selectors.plan_items(plan, kind)) for kind, _label in ITEM_SECTIONS}
     return {
         "plan": plan,
-        "sections": [(kind, _(label), items[kind]) for kind, label in ITEM_SECTIONS],
+        "sections": [(kind, label, items[kind]) for kind, label in ITEM_SECTIONS],
         "segments": _segments(plan.text, items),
         "can_edit": plan.status == PlanStatus.DRAFT
         and user_can(request.user, Perm.PLAN_MANAGE, plan.unit),
