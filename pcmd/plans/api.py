@@ -64,6 +64,7 @@ class PlanPatch(Schema):
 
 class ImportOut(Schema):
     id: uuid.UUID
+    task_id: str
     status: str
     step: str
     done: int
@@ -76,6 +77,7 @@ class ImportOut(Schema):
 def _import_out(job: PlanImport) -> dict[str, Any]:
     return {
         "id": job.pk,
+        "task_id": job.task_id,
         "status": job.status,
         "step": job.step,
         "done": job.done,
@@ -176,6 +178,11 @@ def _item(request: HttpRequest, plan_id: int, kind: str, item_id: int) -> Any:
     if item.plan_id != plan_id:
         raise Http404
     return item
+
+
+@router.get("/{int:plan_id}/{kind}/{int:item_id}", summary="One item of a plan")
+def item_get(request: HttpRequest, plan_id: int, kind: ItemKind, item_id: int) -> dict[str, Any]:
+    return _item_out(_item(request, plan_id, kind, item_id))
 
 
 @router.patch("/{int:plan_id}/{kind}/{int:item_id}", summary="Change an item of a draft")

@@ -114,7 +114,8 @@ def plan_import_start(*, actor: Any, unit: AdministrativeUnit, upload: UploadedF
 
 def _enqueue(job: PlanImport, task: Any) -> None:
     result = task.enqueue(str(job.pk))
-    PlanImport.objects.filter(pk=job.pk).update(task_id=str(result.id))
+    job.task_id = str(result.id)
+    PlanImport.objects.filter(pk=job.pk).update(task_id=job.task_id)
 
 
 def plan_import_run(job_id: str) -> None:

@@ -36,6 +36,8 @@ def test_list_read_create_and_update_plans(client, tree, officer):
 def test_items_through_the_api(client, tree, officer):
     plan = make_plan(tree["kh"])
     target_id = client.get(f"/api/plans/{plan.pk}/targets").json()[0]["id"]
+    one = client.get(f"/api/plans/{plan.pk}/targets/{target_id}").json()
+    assert one["text"].startswith("Ít nhất 80%") and one["span_start"] is not None
     changed = client.patch(
         f"/api/plans/{plan.pk}/targets/{target_id}", {"value": 75}, content_type="application/json"
     )
@@ -71,7 +73,11 @@ def test_import_returns_a_task_to_follow(client, tree, officer):
     )
     assert response.status_code == 202
     job = response.json()
-    assert job["status"] == "queued" and job["status_url"] == f"/api/plans/imports/{job['id']}"
+    assert (
+        job["task_id"]
+        and job["status"] == "queued"
+        and job["status_url"] == f"/api/plans/imports/{job['id']}"
+    )
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
     done = client.get(job["status_url"]).json()
     assert done["status"] == "done" and done["plan_id"]
