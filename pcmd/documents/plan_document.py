@@ -94,7 +94,11 @@ def plan_to_document(
         preamble=_preamble(plan.get("legal_basis") or [], issuer_name, subject),
         body=_body(plan, issuer_name, subject),
         recipients=plan.get("recipients") or _default_recipients(plan.get("assignments") or []),
-        signature=_signature(plan.get("signer") or {}),
+        signature=_signature(
+            plan.get("signer") or {},
+            # A People's Committee decides collectively: its deputies sign "TM. ... / KT."
+            committee=fold(issuer_name).startswith(("ubnd", "uy ban nhan dan")),
+        ),
     )
 
 
@@ -439,12 +443,14 @@ def _default_recipients(assignments: Sequence[Assignment]) -> list[str]:
     return list(dict.fromkeys(nfc(a["agency"]) for a in assignments if nfc(a["agency"])))
 
 
-def _signature(signer: dict[str, str]) -> Signature:
+def _signature(signer: dict[str, str], *, committee: bool = False) -> Signature:
     """A signer as the extractor gives it ({"mode", "position", "name"}, maybe "authority")."""
     mode = nfc(signer.get("mode") or "").upper().rstrip(".")
     position = nfc(signer.get("position") or "").upper()
     name = nfc(signer.get("name") or "")
     authority = nfc(signer.get("authority") or "").upper()
+    if mode == "KT" and committee:
+        mode = "TM"
     if mode == "KT":
         return Signature("KT.", authority or "CHỦ TỊCH", position or "PHÓ CHỦ TỊCH", name)
     if mode == "TM" or not mode:

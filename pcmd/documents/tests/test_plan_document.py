@@ -306,7 +306,9 @@ def test_recipients_and_signature(word: DocxDocument) -> None:
         "- Công an huyện;",
         "- Lưu: VT.",
     ]
+    # A People's Committee's deputy signs on behalf of the committee (Nghị định 30/2020).
     assert [p.text for p in right.paragraphs if p.text] == [
+        "TM. ỦY BAN NHÂN DÂN",
         "KT. CHỦ TỊCH",
         "PHÓ CHỦ TỊCH",
         "Nguyễn Hùng Mạnh",
@@ -366,7 +368,10 @@ def test_subject_drops_the_kind() -> None:
     ("signer", "lines"),
     [
         ({"mode": "TM.", "position": "CHỦ TỊCH", "name": "A"}, ("TM.", "ỦY BAN NHÂN DÂN", "")),
-        ({"mode": "KT.", "position": "PHÓ CHỦ TỊCH", "name": "A"}, ("KT.", "CHỦ TỊCH", "")),
+        (
+            {"mode": "KT.", "position": "PHÓ CHỦ TỊCH", "name": "A"},
+            ("TM.", "ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
+        ),
         (
             {"mode": "TM.", "position": "Phó Chủ tịch", "name": "A"},
             ("TM.", "ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
@@ -376,6 +381,13 @@ def test_subject_drops_the_kind() -> None:
 def test_signer_modes(signer: dict[str, str], lines: tuple[str, str, str]) -> None:
     signature = plan_to_document(_plan(signer=signer)).signature
     assert (signature.mode, signature.authority, signature.deputy_of) == lines
+
+
+def test_a_deputy_of_a_department_signs_kt_without_tm() -> None:
+    plan = _plan(signer={"mode": "KT.", "position": "PHÓ GIÁM ĐỐC", "name": "A"})
+    plan["issuer"] = {"name": "Sở Y tế tỉnh Hà Tĩnh", "level": "province"}
+    signature = plan_to_document(plan).signature
+    assert (signature.mode, signature.position) == ("KT.", "PHÓ GIÁM ĐỐC")
 
 
 def test_a_saved_plan_without_offsets_keeps_its_purposes() -> None:
