@@ -149,6 +149,8 @@ class PlanItem(models.Model):
     origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.MANUAL)
     span_start = models.PositiveIntegerField(null=True, blank=True)
     span_end = models.PositiveIntegerField(null=True, blank=True)
+    # Checked by a reviewer against the original (items typed or derived by hand are).
+    accepted = models.BooleanField(_("đã rà soát"), default=False)
 
     class Meta:
         abstract = True

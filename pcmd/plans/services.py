@@ -336,7 +336,7 @@ PLAN_EDITABLE = (
 
 
 def _clean_fields(model: type[models.Model], data: dict[str, Any]) -> dict[str, Any]:
-    allowed = EDITABLE[model]
+    allowed = (*EDITABLE[model], "accepted")
     unknown = set(data) - set(allowed)
     if unknown:
         raise ServiceError(_("Trường không sửa được: %(f)s.") % {"f": ", ".join(sorted(unknown))})
@@ -366,7 +366,7 @@ def plan_item_create(
     _require_draft(plan)
     fields = _clean_fields(model, data)
     last = model._default_manager.filter(plan=plan).aggregate(m=models.Max("order"))["m"]
-    obj = model(plan=plan, origin=Origin.MANUAL, order=(last or 0) + 1, **fields)
+    obj = model(plan=plan, origin=Origin.MANUAL, order=(last or 0) + 1, accepted=True, **fields)
     _validate(obj)
     _create(actor, obj)
     return obj
@@ -382,6 +382,8 @@ def plan_item_update(*, actor: Any, item: models.Model, data: dict[str, Any]) ->
     before = snapshot(item)
     for name, value in fields.items():
         setattr(item, name, value)
+    if "accepted" not in fields:
+        setattr(item, "accepted", True)  # whoever corrected it has checked it
     _validate(item)
     item.save()
     change_record(actor=actor, action=Action.UPDATE, obj=item, before=before)
@@ -396,6 +398,24 @@ def plan_item_delete(*, actor: Any, item: models.Model) -> None:
     before = snapshot(item)
     change_record(actor=actor, action=Action.DELETE, obj=item, before=before)
     item.delete()
+
+
+@transaction.atomic
+def plan_accept_all(*, actor: Any, plan: Plan) -> int:
+    """Mark every item not yet checked as checked (one audit entry each); returns how many."""
+    from pcmd.plans.selectors import ITEM_MODELS
+
+    require_plan_manage(actor, plan.unit)
+    _require_draft(plan)
+    count = 0
+    for model in ITEM_MODELS.values():
+        for item in model._default_manager.filter(plan=plan, accepted=False):
+            before = snapshot(item)
+            setattr(item, "accepted", True)
+            item.save(update_fields=["accepted"])
+            change_record(actor=actor, action=Action.UPDATE, obj=item, before=before)
+            count += 1
+    return count
 
 
 @transaction.atomic
@@ -502,6 +522,7 @@ def plan_derive(*, actor: Any, plan: Plan, unit: AdministrativeUnit) -> Plan:
             plan=child,
             order=0,
             origin=derived,
+            accepted=True,
             text=f"{plan.get_kind_display()} số {plan.number} của {plan.issuer_name}".strip(),
             doc_kind="Kế hoạch",
             doc_number=plan.number,
@@ -512,7 +533,7 @@ def plan_derive(*, actor: Any, plan: Plan, unit: AdministrativeUnit) -> Plan:
     )
     fields = EDITABLE[Target]
     for i, t in enumerate(plan.targets.all()):
-        copy = Target(plan=child, order=i, origin=derived, parent=t)
+        copy = Target(plan=child, order=i, origin=derived, accepted=True, parent=t)
         for name in fields:
             setattr(copy, name, getattr(t, name))
         _create(actor, copy)
@@ -530,6 +551,7 @@ def plan_derive(*, actor: Any, plan: Plan, unit: AdministrativeUnit) -> Plan:
                 plan=child,
                 order=i,
                 origin=derived,
+                accepted=True,
                 text=task.text,
                 area=task.area,
                 lead_name=lead_name[:300],
@@ -546,6 +568,7 @@ def plan_derive(*, actor: Any, plan: Plan, unit: AdministrativeUnit) -> Plan:
                 plan=child,
                 order=i,
                 origin=derived,
+                accepted=True,
                 agency_name=(agency.name if agency else a.agency_name)[:300],
                 agency=agency,
                 agency_type=a.agency_type,
@@ -566,6 +589,7 @@ def plan_derive(*, actor: Any, plan: Plan, unit: AdministrativeUnit) -> Plan:
                 plan=child,
                 order=i,
                 origin=derived,
+                accepted=True,
                 kind=r.kind,
                 due_day=r.due_day,
                 due_month=r.due_month,
@@ -575,5 +599,7 @@ def plan_derive(*, actor: Any, plan: Plan, unit: AdministrativeUnit) -> Plan:
             ),
         )
     for i, b in enumerate(plan.budget_sources.all()):
-        _create(actor, BudgetSource(plan=child, order=i, origin=derived, text=b.text))
+        _create(
+            actor, BudgetSource(plan=child, order=i, origin=derived, accepted=True, text=b.text)
+        )
     return child

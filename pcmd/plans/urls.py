@@ -17,4 +17,6 @@ urlpatterns = [
     path("<int:pk>/<str:kind>/new/", views.item_new, name="item_new"),
     path("<int:pk>/<str:kind>/<int:item_pk>/edit/", views.item_edit, name="item_edit"),
     path("<int:pk>/<str:kind>/<int:item_pk>/delete/", views.item_delete, name="item_delete"),
+    path("<int:pk>/<str:kind>/<int:item_pk>/accept/", views.item_accept, name="item_accept"),
+    path("<int:pk>/accept-all/", views.plan_accept_all, name="accept_all"),
 ]

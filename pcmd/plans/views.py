@@ -143,6 +143,8 @@ def _review_context(request: HttpRequest, plan: Plan) -> dict[str, Any]:
         "can_edit": plan.status == PlanStatus.DRAFT
         and user_can(request.user, Perm.PLAN_MANAGE, plan.unit),
         "unknown_agencies": [a for a in items["assignments"] if not a.known],
+        "n_items": sum(len(v) for v in items.values()),
+        "n_accepted": sum(1 for v in items.values() for obj in v if obj.accepted),
         "export_formats": EXPORT_FORMATS,
         "gaps": selectors.cascade_gaps(plan),
         "can_derive": plan.status == PlanStatus.ISSUED and plan.unit.level < 3,
@@ -249,6 +251,26 @@ def item_delete(request: HttpRequest, pk: int, kind: str, item_pk: int) -> HttpR
     _editable_plan(request, pk)
     services.plan_item_delete(actor=request.user, item=item)
     return _redirect(request, reverse("plans:review", args=[pk]) + f"#list-{kind}")
+
+
+@login_required
+@require_POST
+def item_accept(request: HttpRequest, pk: int, kind: str, item_pk: int) -> HttpResponse:
+    item = selectors.plan_item_get(user=request.user, kind=kind, pk=item_pk)
+    if item.plan_id != pk:
+        raise Http404
+    _editable_plan(request, pk)
+    services.plan_item_update(actor=request.user, item=item, data={"accepted": True})
+    return redirect(reverse("plans:review", args=[pk]) + f"#item-{kind}-{item.pk}")
+
+
+@login_required
+@require_POST
+def plan_accept_all(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _editable_plan(request, pk)
+    count = services.plan_accept_all(actor=request.user, plan=plan)
+    messages.success(request, _("Đã đánh dấu %(n)s mục là đã rà soát.") % {"n": count})
+    return redirect("plans:review", pk=pk)
 
 
 @login_required

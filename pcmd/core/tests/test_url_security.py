@@ -60,6 +60,12 @@ PAGE_KWARGS: dict[str, Callable[[Targets], dict[str, Any]]] = {
     "plans:delete": lambda t: {"pk": t["plan"].pk},
     "plans:source": lambda t: {"pk": t["plan"].pk},
     "plans:derive": lambda t: {"pk": t["plan"].pk},
+    "plans:accept_all": lambda t: {"pk": t["plan"].pk},
+    "plans:item_accept": lambda t: {
+        "pk": t["plan"].pk,
+        "kind": "targets",
+        "item_pk": t["target"].pk,
+    },
     "plans:export": lambda t: {"pk": t["plan"].pk, "fmt": "json"},
     "plans:item_new": lambda t: {"pk": t["plan"].pk, "kind": "targets"},
     "plans:item_edit": lambda t: {"pk": t["plan"].pk, "kind": "targets", "item_pk": t["target"].pk},

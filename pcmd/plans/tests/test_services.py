@@ -66,7 +66,9 @@ def test_items_are_edited_added_and_deleted_with_audit_until_the_plan_is_issued(
     officer = member(tree["kh"], Role.COMMUNE_OFFICER)
     plan = make_plan(tree["kh"], actor=officer)
     target = plan.targets.all()[0]
+    assert not target.accepted  # read from a document: not yet checked by anyone
     services.plan_item_update(actor=officer, item=target, data={"value": 85})
+    assert target.accepted  # whoever corrected it has checked it
     added = services.plan_item_create(
         actor=officer,
         plan=plan,

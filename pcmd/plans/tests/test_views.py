@@ -101,3 +101,19 @@ def test_deriving_for_a_unit_outside_the_plan_is_refused_with_a_message(client, 
     services.plan_issue(actor=coordinator, plan=upper)
     response = client.post(reverse("plans:derive", args=[upper.pk]), {"unit": tree["hp"].pk})
     assert response.status_code == 400 and "Chọn một đơn vị cấp dưới" in response.content.decode()
+
+
+def test_reviewer_accepts_items_one_by_one_or_all_at_once(client, tree, officer):
+    plan = make_plan(tree["kh"])
+    url = reverse("plans:review", args=[plan.pk])
+    assert "Đã rà soát 0/" in client.get(url).content.decode()
+    target = plan.targets.all()[0]
+    client.post(reverse("plans:item_accept", args=[plan.pk, "targets", target.pk]))
+    target.refresh_from_db()
+    assert target.accepted
+    assert "Đã rà soát 1/" in client.get(url).content.decode()
+    client.post(reverse("plans:accept_all", args=[plan.pk]))
+    page = client.get(url).content.decode()
+    total = page.split('data-testid="review-progress">')[1].split("mục")[0]
+    done, of = total.split("Đã rà soát ")[1].strip().split("/")
+    assert done == of and int(of) > 5
