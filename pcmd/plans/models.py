@@ -142,9 +142,10 @@ class Plan(models.Model):
 class PlanItem(models.Model):
     """What every item of a plan has: its order and where it came from.
 
-    Each item has a `plan`; items are scoped through `plan__unit`.
+    Items are scoped through `plan__unit`; each kind names its own reverse accessor.
     """
 
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
     order = models.PositiveIntegerField(default=0)
     origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.MANUAL)
     span_start = models.PositiveIntegerField(null=True, blank=True)

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from pcmd.core.scoping import get_scoped_or_404, restrict
 from pcmd.core.text import fold
@@ -12,6 +12,7 @@ from pcmd.plans.models import (
     LegalBasis,
     Plan,
     PlanImport,
+    PlanItem,
     ReportingDuty,
     Section,
     Target,
@@ -19,7 +20,7 @@ from pcmd.plans.models import (
 )
 
 # The item kinds as the URLs and the API name them.
-ITEM_MODELS: dict[str, type[Model]] = {
+ITEM_MODELS: dict[str, type[PlanItem]] = {
     "targets": Target,
     "tasks": Task,
     "assignments": Assignment,

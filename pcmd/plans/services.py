@@ -30,6 +30,7 @@ from pcmd.plans.models import (
     LegalBasis,
     Origin,
     Plan,
+    PlanItem,
     PlanKind,
     PlanStatus,
     ReportingDuty,
@@ -359,8 +360,8 @@ def _validate(obj: models.Model) -> None:
 
 @transaction.atomic
 def plan_item_create(
-    *, actor: Any, plan: Plan, model: type[models.Model], data: dict[str, Any]
-) -> models.Model:
+    *, actor: Any, plan: Plan, model: type[PlanItem], data: dict[str, Any]
+) -> PlanItem:
     """Add an item by hand to a draft plan."""
     require_plan_manage(actor, plan.unit)
     _require_draft(plan)
@@ -373,9 +374,9 @@ def plan_item_create(
 
 
 @transaction.atomic
-def plan_item_update(*, actor: Any, item: models.Model, data: dict[str, Any]) -> models.Model:
+def plan_item_update(*, actor: Any, item: PlanItem, data: dict[str, Any]) -> PlanItem:
     """Change an item of a draft plan (only the fields given)."""
-    plan: Plan = item.plan  # type: ignore[attr-defined]
+    plan = item.plan
     require_plan_manage(actor, plan.unit)
     _require_draft(plan)
     fields = _clean_fields(type(item), data)
@@ -383,7 +384,7 @@ def plan_item_update(*, actor: Any, item: models.Model, data: dict[str, Any]) ->
     for name, value in fields.items():
         setattr(item, name, value)
     if "accepted" not in fields:
-        setattr(item, "accepted", True)  # whoever corrected it has checked it
+        item.accepted = True  # whoever corrected it has checked it
     _validate(item)
     item.save()
     change_record(actor=actor, action=Action.UPDATE, obj=item, before=before)
@@ -391,8 +392,8 @@ def plan_item_update(*, actor: Any, item: models.Model, data: dict[str, Any]) ->
 
 
 @transaction.atomic
-def plan_item_delete(*, actor: Any, item: models.Model) -> None:
-    plan: Plan = item.plan  # type: ignore[attr-defined]
+def plan_item_delete(*, actor: Any, item: PlanItem) -> None:
+    plan = item.plan
     require_plan_manage(actor, plan.unit)
     _require_draft(plan)
     before = snapshot(item)
@@ -411,7 +412,7 @@ def plan_accept_all(*, actor: Any, plan: Plan) -> int:
     for model in ITEM_MODELS.values():
         for item in model._default_manager.filter(plan=plan, accepted=False):
             before = snapshot(item)
-            setattr(item, "accepted", True)
+            item.accepted = True
             item.save(update_fields=["accepted"])
             change_record(actor=actor, action=Action.UPDATE, obj=item, before=before)
             count += 1

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Model
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +23,7 @@ from pcmd.plans import selectors, services
 from pcmd.plans.exporting import EXPORT_FORMATS, plan_as_dict, plan_export_file
 from pcmd.plans.forms import PlanFilterForm, PlanHeaderForm, UploadForm, item_form_class
 from pcmd.plans.importing import ACCEPTED_EXTENSIONS, import_is_stale, plan_import_start
-from pcmd.plans.models import ImportStatus, Plan, PlanStatus
+from pcmd.plans.models import ImportStatus, Plan, PlanItem, PlanStatus
 from pcmd.plans.selectors import ITEM_MODELS
 
 # What the review page lists, in order, with its heading.
@@ -194,7 +193,7 @@ def _form_page(
     )
 
 
-def _model(kind: str) -> type[Model]:
+def _model(kind: str) -> type[PlanItem]:
     if kind not in ITEM_MODELS:
         raise Http404
     return ITEM_MODELS[kind]
