@@ -1,17 +1,8 @@
 import pytest
 
-from pcmd.accounts.roles import Role
-from pcmd.accounts.tests.factories import member
 from pcmd.plans.tests.factories import make_plan
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def officer(client, tree):
-    user = member(tree["kh"], Role.COMMUNE_OFFICER)
-    client.force_login(user)
-    return user
 
 
 def test_list_read_create_and_update_plans(client, tree, officer):

@@ -9,13 +9,6 @@ from pcmd.plans.tests.factories import make_plan
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def officer(client, tree):
-    user = member(tree["kh"], Role.COMMUNE_OFFICER)
-    client.force_login(user)
-    return user
-
-
 def test_review_shows_the_source_with_every_item_highlighted(client, tree, officer):
     plan = make_plan(tree["kh"])
     page = client.get(reverse("plans:review", args=[plan.pk])).content.decode()
