@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -142,7 +143,8 @@ def plan_import_run(job_id: str) -> None:
             source_name=job.filename,
             source_method=result.method,
         )
-    except (ReadError, ServiceError) as exc:
+    except (ReadError, ServiceError, PermissionDenied) as exc:
+        # PermissionDenied: the uploader lost the right to the unit while the file waited.
         message = " ".join(exc.messages) if isinstance(exc, ServiceError) else str(exc)
         _finish(job, ImportStatus.FAILED, message=message)
         return
