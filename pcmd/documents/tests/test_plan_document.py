@@ -79,13 +79,13 @@ def _report(kind: str, reporter: str, to: list[str], due: str | None) -> Reporti
 
 
 SHARED = (
-    "Ít nhất 20% người lao động tại các cơ sở kinh doanh dịch vụ; 20% học sinh các trường "
-    "trung học phổ thông được tuyên truyền về phòng, chống mại dâm."
+    "Ít nhất 20% nhân viên ở các cơ sở kinh doanh dịch vụ; 20% học sinh trung học phổ thông "
+    "được nghe tuyên truyền về phòng, chống mại dâm."
 )
 TARGETS = [
     _target(
         "communication",
-        "Ít nhất 20% số xã, thị trấn tổ chức được ít nhất một hình thức tuyên truyền.",
+        "Ít nhất 20% số xã duy trì một hình thức tuyên truyền thường xuyên.",
         20,
     ),
     _target("communication", SHARED, 20),
@@ -137,8 +137,8 @@ REPORTING = [
     _report("periodic", LSXH, ["UBND huyện", "Sở Lao động - Thương binh và Xã hội"], None),
 ]
 BUDGET = [
-    "Ngân sách nhà nước theo phân cấp quản lý ngân sách hiện hành",
-    "Lồng ghép từ các chương trình, đề án, dự án liên quan;",
+    "Ngân sách nhà nước theo phân cấp hiện hành",
+    "Lồng ghép trong các chương trình, dự án khác;",
     "Các nguồn hợp pháp khác theo quy định",
 ]
 
@@ -150,12 +150,12 @@ def _plan(**changes: object) -> PlanExtraction:
         "title": "Kế hoạch thực hiện công tác phòng, chống mại dâm năm 2024",
         "kind": "annual",
         "number": "/KH-UBND",
-        "issuer": {"name": "UBND huyện Chi Lăng", "level": "district"},
-        "place": "Chi Lăng",
+        "issuer": {"name": "UBND huyện Kỳ Anh", "level": "district"},
+        "place": "Kỳ Anh",
         "issued_on": "2024-06-??",
         "period": {"start": 2024, "end": 2024},
         "legal_basis": [
-            "Kế hoạch số 76/KH-UBND ngày 29/3/2024 của UBND tỉnh Lạng Sơn về thực hiện công "
+            "Kế hoạch số 41/KH-UBND ngày 12/3/2024 của UBND tỉnh Hà Tĩnh về thực hiện công "
             "tác phòng, chống mại dâm năm 2024"
         ],
         "legal_basis_items": [],
@@ -278,21 +278,21 @@ def test_every_reporting_duty_is_stated(paragraphs: list[str]) -> None:
 def test_every_budget_source_is_stated(paragraphs: list[str]) -> None:
     start = paragraphs.index("IV. KINH PHÍ")
     assert paragraphs[start + 2 : start + 5] == [
-        "- Ngân sách nhà nước theo phân cấp quản lý ngân sách hiện hành;",
-        "- Lồng ghép từ các chương trình, đề án, dự án liên quan;",
+        "- Ngân sách nhà nước theo phân cấp hiện hành;",
+        "- Lồng ghép trong các chương trình, dự án khác;",
         "- Các nguồn hợp pháp khác theo quy định.",
     ]
 
 
 def test_header_title_and_legal_basis(word: DocxDocument, paragraphs: list[str]) -> None:
     left, right = word.tables[0].rows[0].cells
-    assert "ỦY BAN NHÂN DÂN\nHUYỆN CHI LĂNG" in left.text
+    assert "ỦY BAN NHÂN DÂN\nHUYỆN KỲ ANH" in left.text
     assert "Số:      /KH-UBND" in left.text
-    assert "Chi Lăng, ngày     tháng 6 năm 2024" in right.text
+    assert "Kỳ Anh, ngày     tháng 6 năm 2024" in right.text
     assert paragraphs[:2] == ["KẾ HOẠCH", "Thực hiện công tác phòng, chống mại dâm năm 2024"]
     assert paragraphs[2] == (
-        "Thực hiện Kế hoạch số 76/KH-UBND ngày 29/3/2024 của UBND tỉnh Lạng Sơn về thực hiện "
-        "công tác phòng, chống mại dâm năm 2024, UBND huyện Chi Lăng ban hành Kế hoạch thực "
+        "Thực hiện Kế hoạch số 41/KH-UBND ngày 12/3/2024 của UBND tỉnh Hà Tĩnh về thực hiện "
+        "công tác phòng, chống mại dâm năm 2024, UBND huyện Kỳ Anh ban hành Kế hoạch thực "
         "hiện công tác phòng, chống mại dâm năm 2024 như sau:"
     )
     assert paragraphs[-1].endswith("./.")
@@ -348,9 +348,9 @@ def test_a_plan_with_little_in_it_still_makes_a_whole_document() -> None:
 @pytest.mark.parametrize(
     ("name", "header", "place"),
     [
-        ("UBND huyện Chi Lăng", "ỦY BAN NHÂN DÂN\nHUYỆN CHI LĂNG", "Chi Lăng"),
+        ("UBND huyện Kỳ Anh", "ỦY BAN NHÂN DÂN\nHUYỆN KỲ ANH", "Kỳ Anh"),
         ("Ủy ban nhân dân xã Kỳ Anh", "ỦY BAN NHÂN DÂN\nXÃ KỲ ANH", "Kỳ Anh"),
-        ("UBND tỉnh Lạng Sơn", "ỦY BAN NHÂN DÂN\nTỈNH LẠNG SƠN", "Lạng Sơn"),
+        ("UBND tỉnh Hà Tĩnh", "ỦY BAN NHÂN DÂN\nTỈNH HÀ TĨNH", "Hà Tĩnh"),
         ("UBND thị xã Kỳ Anh", "ỦY BAN NHÂN DÂN\nTHỊ XÃ KỲ ANH", "Kỳ Anh"),
     ],
 )

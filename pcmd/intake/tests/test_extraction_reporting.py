@@ -14,12 +14,12 @@ def kinds(sentence: str) -> list[tuple[str, str | None]]:
     [
         # A row of kinds after "báo cáo" / "định kỳ".
         (
-            "Tổng hợp báo cáo đột xuất, định kỳ 6 tháng, hằng năm về Phòng Văn hóa - Xã hội.",
+            "Gửi Phòng Văn hóa - Xã hội báo cáo đột xuất, định kỳ 6 tháng, hằng năm.",
             [("ad-hoc", None), ("6-month", None), ("annual", None)],
         ),
         (
-            "Thực hiện chế độ báo cáo nhanh, báo cáo định kỳ theo quý, 6 tháng, hằng năm gửi "
-            "Công an tỉnh.",
+            "Gửi Công an tỉnh báo cáo nhanh khi có vụ việc và báo cáo định kỳ theo quý, 6 tháng, "
+            "hằng năm.",
             [("ad-hoc", None), ("quarterly", None), ("6-month", None), ("annual", None)],
         ),
         (
@@ -32,7 +32,7 @@ def kinds(sentence: str) -> list[tuple[str, str | None]]:
         ("Tổ chức sơ kết, báo cáo UBND tỉnh theo quy định.", [("periodic", None)]),
         # A date follows its kind, or precedes it in brackets, or comes in a row.
         (
-            "Báo cáo 6 tháng gửi trước ngày 05/6, báo cáo năm gửi trước ngày 15/11 hằng năm.",
+            "Báo cáo 6 tháng nộp trước ngày 05/6; báo cáo năm nộp trước ngày 15/11.",
             [("6-month", "05/06"), ("annual", "15/11")],
         ),
         (
@@ -78,12 +78,12 @@ def test_reporting_kinds_and_due_dates_as_the_statement_gives_them(sentence, exp
     [
         # The channel for problems is no duty.
         "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, báo cáo UBND tỉnh để giải quyết.",
-        "Nếu phát sinh vướng mắc đề nghị báo cáo UBND huyện (qua Phòng Y tế) để xem xét.",
+        "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc thì báo cáo UBND huyện để xem xét.",
         # Inspections and plans that recur are no reports.
         "Tổ chức kiểm tra định kỳ, đột xuất các cơ sở kinh doanh và báo cáo kết quả về Sở Y tế.",
         "Xây dựng kế hoạch hằng năm và báo cáo UBND huyện.",
         "Thống kê, báo cáo số người vi phạm bị xử phạt hành chính.",
-        "Tổ chức khám sức khỏe định kỳ cho người lao động tại các cơ sở.",
+        "Khám sức khỏe định kỳ cho nhân viên ở các cơ sở kinh doanh.",
     ],
 )
 def test_sentences_that_state_no_reporting_duty_give_no_kind(sentence):

@@ -134,7 +134,7 @@ def test_recognises_how_documents_write_agencies(text, code, level):
         "Kế hoạch phòng, chống mại dâm năm 2024",
         "Thường trực HĐND huyện",
         "Trung tâm Thông tin tỉnh",
-        "Chỉ đạo cơ sở y tế tạo điều kiện thuận lợi",
+        "Yêu cầu cơ sở y tế hỗ trợ người bán dâm",
         "Báo cáo kết quả thực hiện",
         "Lưu: VT, LĐT BXHDT(MTHY).",
         "Nơi nhận:",
@@ -160,8 +160,8 @@ def test_finds_every_mention_in_a_sentence_in_order():
 
 def test_finds_mentions_in_a_plan_paragraph():
     text = (
-        "Phối hợp với Phòng Lao động, Thương binh, Xã hội - Dân tộc, Công an huyện, Ủy ban "
-        "Mặt trận Tổ quốc Việt Nam huyện chỉ đạo, hướng dẫn các địa phương; gửi Công an "
+        "Cùng Phòng Lao động, Thương binh, Xã hội - Dân tộc, Công an huyện, Ủy ban "
+        "Mặt trận Tổ quốc Việt Nam huyện tổ chức tuyên truyền tại khu dân cư; gửi Công an "
         "tỉnh, Tỉnh đoàn và Báo cáo UBND huyện, Sở Lao động - Thương binh và Xã hội."
     )
     found = agency_type_match_all(text, at=BEFORE_MERGE)
