@@ -6,17 +6,12 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy
 
-from pcmd.core.errors import ServiceError
+from pcmd.core.errors import ServiceError, refusal_text
 from pcmd.core.forms import date_field
 from pcmd.core.text import nfc
 from pcmd.geo.models import AdministrativeUnit
 from pcmd.orgs import selectors, services
 from pcmd.orgs.models import Agency, AgencyType
-
-
-def refusal_text(exc: ServiceError | PermissionDenied) -> str:
-    """What a service's refusal says, in one line for the user."""
-    return " ".join(exc.messages) if isinstance(exc, ServiceError) else str(exc)
 
 
 class UnitChoiceField(forms.ModelChoiceField):

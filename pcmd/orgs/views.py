@@ -17,10 +17,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pcmd.accounts.roles import Perm
 from pcmd.accounts.selectors import user_can
-from pcmd.core.errors import ServiceError
+from pcmd.core.errors import ServiceError, refusal_text
 from pcmd.geo.models import AdministrativeUnit
 from pcmd.orgs import selectors, services
-from pcmd.orgs.forms import AgencyFilterForm, AgencyForm, DeactivateForm, refusal_text
+from pcmd.orgs.forms import AgencyFilterForm, AgencyForm, DeactivateForm
 from pcmd.orgs.models import AGENCY_UNIT_LEVELS, Agency
 
 PAGE_SIZE = 50
@@ -96,7 +96,7 @@ def unit_ensure_standard(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         created = services.agencies_ensure_standard(actor=request.user, unit=unit)
     except ServiceError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, refusal_text(exc))
         return redirect("orgs:unit_agencies", pk=unit.pk)
     if created:
         messages.success(

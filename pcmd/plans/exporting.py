@@ -6,14 +6,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from pcmd.core.errors import ServiceError
-from pcmd.plans.models import Plan
+from pcmd.plans.models import ISSUER_LEVEL, Plan
 
 EXPORT_FORMATS = ("docx", "pdf", "json")
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
 }
-_LEVELS = {1: "province", 2: "district", 3: "commune"}
+_ISSUER_LEVEL_OF_UNIT: dict[int, str] = {level: name for name, level in ISSUER_LEVEL.items()}
 
 
 def _span(obj: Any) -> list[int] | None:
@@ -28,6 +28,8 @@ def _number(value: Any) -> int | float | None:
 
 def plan_as_dict(plan: Plan) -> dict[str, Any]:
     """The plan in the shape of pcmd.intake.types.PlanExtraction (and SCHEMA.md)."""
+    legal_bases = list(plan.legal_bases.all())
+    budget_sources = list(plan.budget_sources.all())
     issued = plan.issued_on.isoformat() if plan.issued_on else (plan.issued_on_text or None)
     return {
         "document": plan.source_name,
@@ -35,11 +37,11 @@ def plan_as_dict(plan: Plan) -> dict[str, Any]:
         "title": plan.title,
         "kind": plan.kind,
         "number": plan.number,
-        "issuer": {"name": plan.issuer_name, "level": _LEVELS.get(plan.unit.level)},
+        "issuer": {"name": plan.issuer_name, "level": _ISSUER_LEVEL_OF_UNIT.get(plan.unit.level)},
         "place": plan.place,
         "issued_on": issued,
         "period": {"start": plan.period_start, "end": plan.period_end},
-        "legal_basis": [lb.text for lb in plan.legal_bases.all()],
+        "legal_basis": [lb.text for lb in legal_bases],
         "legal_basis_items": [
             {
                 "text": lb.text,
@@ -49,7 +51,7 @@ def plan_as_dict(plan: Plan) -> dict[str, Any]:
                 "issuer": lb.doc_issuer,
                 "span": _span(lb),
             }
-            for lb in plan.legal_bases.all()
+            for lb in legal_bases
         ],
         "sections": [
             {
@@ -112,8 +114,8 @@ def plan_as_dict(plan: Plan) -> dict[str, Any]:
             }
             for r in plan.reporting_duties.all()
         ],
-        "budget_sources": [b.text for b in plan.budget_sources.all()],
-        "budget_items": [{"text": b.text, "span": _span(b)} for b in plan.budget_sources.all()],
+        "budget_sources": [b.text for b in budget_sources],
+        "budget_items": [{"text": b.text, "span": _span(b)} for b in budget_sources],
         "warnings": plan.warnings,
         "signer": plan.signer,
         "recipients": plan.recipients,

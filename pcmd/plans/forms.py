@@ -7,7 +7,7 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from pcmd.core.forms import date_field
-from pcmd.plans.models import Plan, PlanKind, PlanStatus
+from pcmd.plans.models import Plan, PlanStatus
 from pcmd.plans.services import EDITABLE
 
 # JSON list fields are typed one entry per line.
@@ -86,6 +86,3 @@ class PlanFilterForm(forms.Form):
         choices=[("", _("Tất cả")), *PlanStatus.choices],
     )
     year = forms.IntegerField(label=_("Năm"), required=False, min_value=1990, max_value=2100)
-
-
-__all__ = ["LIST_FIELDS", "PlanFilterForm", "PlanHeaderForm", "PlanKind", "UploadForm"]

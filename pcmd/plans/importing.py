@@ -18,12 +18,13 @@ from django.utils.translation import gettext as _
 
 from pcmd.audit.models import Action
 from pcmd.audit.services import change_record
-from pcmd.core.errors import ServiceError
+from pcmd.core.errors import ServiceError, refusal_text
+from pcmd.core.text import fold
 from pcmd.geo.models import AdministrativeUnit
 from pcmd.intake.extraction import extract_plan
 from pcmd.intake.reading import ReadError, ReadResult, read_document
 from pcmd.intake.types import PlanExtraction
-from pcmd.plans.models import ImportStatus, Plan, PlanImport
+from pcmd.plans.models import ISSUER_LEVEL, ImportStatus, Plan, PlanImport
 from pcmd.plans.services import plan_create_from_extraction, require_plan_manage
 
 ACCEPTED_EXTENSIONS = (
@@ -145,8 +146,7 @@ def plan_import_run(job_id: str) -> None:
         )
     except (ReadError, ServiceError, PermissionDenied) as exc:
         # PermissionDenied: the uploader lost the right to the unit while the file waited.
-        message = " ".join(exc.messages) if isinstance(exc, ServiceError) else str(exc)
-        _finish(job, ImportStatus.FAILED, message=message)
+        _finish(job, ImportStatus.FAILED, message=refusal_text(exc))
         return
     except Exception:
         _finish(job, ImportStatus.FAILED, message=_("Lỗi hệ thống khi đọc tệp; đã ghi nhận."))
@@ -183,22 +183,6 @@ def import_is_stale(job: PlanImport, now: dt.datetime | None = None) -> bool:
     return job.status == ImportStatus.QUEUED and (now - job.created) > dt.timedelta(minutes=10)
 
 
-_LEVELS = {"province": 1, "district": 2, "commune": 3}
-_LEVEL_WORDS = {
-    "tỉnh",
-    "thành",
-    "phố",
-    "huyện",
-    "quận",
-    "thị",
-    "xã",
-    "phường",
-    "trấn",
-    "đặc",
-    "khu",
-}
-
-
 def plan_date(extraction: PlanExtraction) -> dt.date:
     """The date the plan speaks of: its issue month, else 1 January of its first year."""
     issued = (extraction.get("issued_on") or "")[:7]
@@ -215,27 +199,19 @@ def issuer_unit(
 
     With `within`, only that unit or units below it count.
     """
+    from pcmd.documents.plan_document import place_of
     from pcmd.geo.selectors import unit_search
 
     issuer = extraction["issuer"]
-    name = " ".join((issuer.get("name") or "").split())
-    # "UBND xã Kỳ Anh" / "Ủy ban nhân dân xã Kỳ Anh" -> "xã Kỳ Anh" -> place "Kỳ Anh".
-    for prefix in ("ubnd ", "ủy ban nhân dân ", "uỷ ban nhân dân "):
-        if name.lower().startswith(prefix):
-            name = name[len(prefix) :]
-    words = name.split()
-    i = 0
-    while i < len(words) and words[i].lower() in _LEVEL_WORDS:
-        i += 1
-    place = " ".join(words[i:])
+    name = issuer.get("name") or ""
+    place = place_of(name)
     if not place:
         return None
-    level = _LEVELS.get(issuer.get("level") or "")
-    candidates = list(
-        unit_search(place, at=plan_date(extraction), level=level, within=within, limit=20)
-    )
-    # The unit named exactly ("Xã Kỳ Anh") beats one that only ends alike ("Phường Kỳ Anh").
-    found = [u for u in candidates if u.name.lower() == name.lower()] or [
-        u for u in candidates if u.name.lower().endswith(place.lower())
+    level = ISSUER_LEVEL.get(issuer.get("level") or "")
+    candidates = unit_search(place, at=plan_date(extraction), level=level, within=within, limit=20)
+    # The unit named exactly ("Xã Kỳ Anh" in "UBND xã Kỳ Anh") beats one that only ends
+    # alike ("Phường Kỳ Anh").
+    found = [u for u in candidates if fold(name).endswith(fold(u.name))] or [
+        u for u in candidates if fold(u.name).endswith(fold(place))
     ]
     return found[0] if len(found) == 1 else None

@@ -12,6 +12,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from pcmd.geo.models import UnitLevel
+
+# The issuer levels of an extraction (pcmd.intake.types.IssuerLevel) as unit levels.
+ISSUER_LEVEL = {
+    "province": UnitLevel.PROVINCE,
+    "district": UnitLevel.DISTRICT,
+    "commune": UnitLevel.COMMUNE,
+}
+
 
 class PlanKind(models.TextChoices):
     ANNUAL = "annual", _("Kế hoạch năm")

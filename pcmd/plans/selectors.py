@@ -19,12 +19,12 @@ from pcmd.plans.models import (
     Task,
 )
 
-# The item kinds as the URLs and the API name them.
+# The item kinds as the URLs and the API name them, in the order the review page lists them.
 ITEM_MODELS: dict[str, type[PlanItem]] = {
     "targets": Target,
-    "tasks": Task,
     "assignments": Assignment,
     "reporting": ReportingDuty,
+    "tasks": Task,
     "budget": BudgetSource,
     "legal": LegalBasis,
 }

@@ -1,5 +1,6 @@
 """Plan pages: list, upload with progress, review beside the original, edit, issue, export."""
 
+import datetime as dt
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any, NoReturn
@@ -12,29 +13,19 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pcmd.accounts.roles import Perm
 from pcmd.accounts.selectors import user_can, user_units_with
-from pcmd.core.errors import ServiceError
+from pcmd.core.errors import ServiceError, refusal_text
 from pcmd.geo.models import AdministrativeUnit
+from pcmd.geo.selectors import unit_children
 from pcmd.plans import selectors, services
 from pcmd.plans.exporting import EXPORT_FORMATS, plan_as_dict, plan_export_file
 from pcmd.plans.forms import PlanFilterForm, PlanHeaderForm, UploadForm, item_form_class
 from pcmd.plans.importing import ACCEPTED_EXTENSIONS, import_is_stale, plan_import_start
 from pcmd.plans.models import ImportStatus, Plan, PlanItem, PlanStatus
 from pcmd.plans.selectors import ITEM_MODELS
-
-# What the review page lists, in order, with its heading.
-ITEM_SECTIONS = [
-    ("targets", gettext_lazy("Chỉ tiêu")),
-    ("assignments", gettext_lazy("Phân công")),
-    ("reporting", gettext_lazy("Chế độ báo cáo")),
-    ("tasks", gettext_lazy("Nhiệm vụ")),
-    ("budget", gettext_lazy("Kinh phí")),
-    ("legal", gettext_lazy("Căn cứ")),
-]
 
 
 def _refuse(message: str) -> NoReturn:
@@ -134,10 +125,13 @@ def _segments(text: str, items: dict[str, list[Any]]) -> list[Segment]:
 
 
 def _review_context(request: HttpRequest, plan: Plan) -> dict[str, Any]:
-    items = {kind: list(selectors.plan_items(plan, kind)) for kind, _label in ITEM_SECTIONS}
+    items = {kind: list(selectors.plan_items(plan, kind)) for kind in ITEM_MODELS}
     return {
         "plan": plan,
-        "sections": [(kind, label, items[kind]) for kind, label in ITEM_SECTIONS],
+        "sections": [
+            (kind, model._meta.verbose_name_plural, items[kind])
+            for kind, model in ITEM_MODELS.items()
+        ],
         "segments": _segments(plan.text, items),
         "can_edit": plan.status == PlanStatus.DRAFT
         and user_can(request.user, Perm.PLAN_MANAGE, plan.unit),
@@ -279,7 +273,7 @@ def plan_issue(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.plan_issue(actor=request.user, plan=plan)
     except ServiceError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(request, _("Đã ban hành kế hoạch."))
     return redirect("plans:review", pk=pk)
@@ -315,7 +309,7 @@ def plan_export_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     try:
         data, filename, content_type = plan_export_file(plan, fmt)
     except ServiceError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, refusal_text(exc))
         return redirect("plans:review", pk=pk)
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -323,13 +317,14 @@ def plan_export_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 def _derive_units(request: HttpRequest, plan: Plan) -> list[AdministrativeUnit]:
-    """The units right below the plan's unit, when the plan applies, that the user manages."""
-    import datetime as dt
+    """The units right below the plan's unit that the user manages plans of.
 
-    from pcmd.geo.selectors import unit_children
-
-    at = dt.date(plan.period_start, 6, 30) if plan.period_start else dt.date.today()
-    at = max(at, dt.date.today()) if plan.unit.is_valid_on(dt.date.today()) else at
+    Below a unit that still exists: today's (or, for a plan of a later year, that year's);
+    below a unit gone in a reorganisation: those of the plan's own year.
+    """
+    today = dt.date.today()
+    mid_year = dt.date(plan.period_start, 6, 30) if plan.period_start else today
+    at = max(mid_year, today) if plan.unit.is_valid_on(today) else mid_year
     units = unit_children(plan.unit, at).filter(level__lte=3).order_by("name")
     return [u for u in units if user_can(request.user, Perm.PLAN_MANAGE, u)]
 
@@ -349,7 +344,7 @@ def plan_derive(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 child = services.plan_derive(actor=request.user, plan=plan, unit=chosen)
             except ServiceError as exc:
-                error = " ".join(exc.messages)
+                error = refusal_text(exc)
             else:
                 messages.success(
                     request, _("Đã tạo dự thảo kế hoạch của %(u)s.") % {"u": chosen.name}

@@ -39,21 +39,21 @@ _NOT_A_REPORT_BEFORE = re.compile(
     r"(?:kế hoạch|dự toán|ngân sách|chỉ tiêu|nhiệm vụ|kinh phí|được giao|chi thường xuyên)\s*$",
     re.IGNORECASE,
 )
+# A day and month, "05/6", "5 tháng 6", maybe with its year: "05/6/2025".
+_DAY_MONTH = r"(?P<d>\d{1,2})\s*(?:/|\s+tháng\s+)\s*(?P<m>\d{1,2})\b(?:\s*/\s*\d{4})?"
 _DUE = re.compile(
-    r"(?:trước|chậm nhất(?:\s+là)?|hạn|không quá)\s+(?:vào\s+)?(?:ngày\s+)?"
-    r"(?P<d>\d{1,2})\s*(?:/|\s+tháng\s+)\s*(?P<m>\d{1,2})\b(?:\s*/\s*\d{4})?",
+    rf"(?:trước|chậm nhất(?:\s+là)?|hạn|không quá)\s+(?:vào\s+)?(?:ngày\s+)?{_DAY_MONTH}",
     re.IGNORECASE,
 )
 # A date written before its kind: "trước ngày 15/6 (báo cáo 6 tháng)".
 _DUE_BEFORE = re.compile(
-    r"(?:trước|chậm nhất(?:\s+là)?|hạn)\s+(?:vào\s+)?(?:ngày\s+)?(?P<d>\d{1,2})\s*(?:/|\s+tháng\s+)"
-    r"\s*(?P<m>\d{1,2})\b(?:\s*/\s*\d{4})?\s*\(\s*(?:báo cáo\s+)?(?:định kỳ\s+)?$",
+    rf"(?:trước|chậm nhất(?:\s+là)?|hạn)\s+(?:vào\s+)?(?:ngày\s+)?{_DAY_MONTH}"
+    r"\s*\(\s*(?:báo cáo\s+)?(?:định kỳ\s+)?$",
     re.IGNORECASE,
 )
 # A second date in a row: "trước ngày 15/6 và 15/12".
 _MORE_DUE = re.compile(
-    r"\s*(?:,|và)\s*(?:ngày\s+)?(?P<d>\d{1,2})\s*(?:/|\s+tháng\s+)\s*(?P<m>\d{1,2})\b"
-    r"(?:\s*/\s*\d{4})?",
+    rf"\s*(?:,|và)\s*(?:ngày\s+)?{_DAY_MONTH}",
     re.IGNORECASE,
 )
 # A reporting regime without a period: "thực hiện chế độ báo cáo ...", "báo cáo UBND tỉnh

@@ -1,6 +1,7 @@
 """What every plans service needs: the permission check, the draft check, saving with audit."""
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -49,7 +50,7 @@ def _decimal(value: Any, field: str) -> Decimal:
         raise ServiceError(_("Giá trị không hợp lệ ở trường %(f)s.") % {"f": field}) from exc
 
 
-def _span(item: dict[str, Any]) -> tuple[int | None, int | None]:
+def _span(item: Mapping[str, Any]) -> tuple[int | None, int | None]:
     span = item.get("span") or [None, None]
     return span[0], span[1]
 

@@ -28,10 +28,6 @@ def _issuer_for(unit: AdministrativeUnit) -> str:
     return f"UBND {unit.name[:1].lower()}{unit.name[1:]}"
 
 
-def _agency_like(unit: AdministrativeUnit, type_code: str | None) -> Agency | None:
-    return _agency_of_type(unit, type_code)
-
-
 @transaction.atomic
 def plan_derive(*, actor: Any, plan: Plan, unit: AdministrativeUnit) -> Plan:
     """The draft plan of a lower unit from an issued plan (the cascade).
@@ -87,7 +83,7 @@ def plan_derive(*, actor: Any, plan: Plan, unit: AdministrativeUnit) -> Plan:
 
     def local(name: str) -> tuple[str, Agency | None]:
         match = agency_type_match(name, level=unit.level) if name else None
-        agency = _agency_like(unit, match.agency_type.code if match else None)
+        agency = _agency_of_type(unit, match.agency_type.code if match else None)
         return (agency.name if agency else name), agency
 
     for i, task in enumerate(plan.tasks.all()):
@@ -108,7 +104,7 @@ def plan_derive(*, actor: Any, plan: Plan, unit: AdministrativeUnit) -> Plan:
             ),
         )
     for i, a in enumerate(plan.assignments.select_related("agency_type")):
-        agency = _agency_like(unit, a.agency_type.code if a.agency_type else None)
+        agency = _agency_of_type(unit, a.agency_type.code if a.agency_type else None)
         _create(
             actor,
             Assignment(

@@ -1,8 +1,9 @@
 """New draft plans: from a document's extraction, or typed in by hand."""
 
 import hashlib
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.core.files import File
 from django.db import transaction
@@ -19,6 +20,7 @@ from pcmd.plans.models import (
     LegalBasis,
     Origin,
     Plan,
+    PlanItem,
     PlanKind,
     ReportingDuty,
     Section,
@@ -75,135 +77,104 @@ def plan_create_from_extraction(
         with source_path.open("rb") as fh:
             plan.source_file.save(source_name or source_path.name, File(fh), save=False)
     _create(actor, plan)
-    doc = Origin.DOCUMENT
-    for i, lb in enumerate(extraction.get("legal_basis_items") or []):
-        start, end = _span(dict(lb))
-        _create(
-            actor,
-            LegalBasis(
-                plan=plan,
-                order=i,
-                origin=doc,
-                span_start=start,
-                span_end=end,
-                text=lb["text"],
-                doc_kind=lb.get("kind", "")[:50],
-                doc_number=lb.get("number", "")[:100],
-                doc_date=_parse_date(lb.get("date")),
-                doc_issuer=lb.get("issuer", "")[:300],
-                linked_plan=Plan.objects.filter(number=lb.get("number") or "-")
-                .exclude(number="")
-                .exclude(pk=plan.pk)
-                .first(),
-            ),
-        )
     text = plan.text
-    for i, sec in enumerate(extraction.get("sections") or []):
-        start, end = _span(dict(sec))
+    types = AgencyType.objects.in_bulk(field_name="code")
+
+    def legal_basis(lb: Mapping[str, Any]) -> dict[str, Any]:
+        linked = Plan.objects.filter(number=lb.get("number") or "-").exclude(pk=plan.pk)
+        return {
+            "text": lb["text"],
+            "doc_kind": lb.get("kind", "")[:50],
+            "doc_number": lb.get("number", "")[:100],
+            "doc_date": _parse_date(lb.get("date")),
+            "doc_issuer": lb.get("issuer", "")[:300],
+            "linked_plan": linked.first(),
+        }
+
+    def section(sec: Mapping[str, Any]) -> dict[str, Any]:
+        start, end = _span(sec)
         heading = sec.get("heading_span")
         head_end = heading[1] if heading else start
-        _create(
-            actor,
-            Section(
-                plan=plan,
-                order=i,
-                origin=doc,
-                span_start=start,
-                span_end=end,
-                number=sec.get("number", "")[:20],
-                title=sec.get("title", "")[:500],
-                level=sec.get("level", 1),
-                body=text[head_end:end].strip() if head_end is not None and end else "",
-            ),
-        )
-    for i, t in enumerate(extraction.get("targets") or []):
-        start, end = _span(dict(t))
-        _create(
-            actor,
-            Target(
-                plan=plan,
-                order=i,
-                origin=doc,
-                span_start=start,
-                span_end=end,
-                area=t.get("area") or "other",
-                text=t["text"],
-                comparator=t.get("comparator") or ">=",
-                value=_decimal(t["value"], "value"),
-                value_max=_decimal(t["value_max"], "value_max")
-                if t.get("value_max") is not None
-                else None,
-                target_unit=t.get("unit") or "percent",
-                population=(t.get("population") or "")[:500],
-                condition=(t.get("condition") or "")[:1000],
-                frequency=t.get("frequency") or "annual",
-                deadline_year=t.get("deadline_year"),
-            ),
-        )
-    for i, task in enumerate(extraction.get("tasks") or []):
-        start, end = _span(dict(task))
-        _create(
-            actor,
-            Task(
-                plan=plan,
-                order=i,
-                origin=doc,
-                span_start=start,
-                span_end=end,
-                text=task["text"],
-                area=task.get("area") or "other",
-                lead_name=(task.get("lead") or "")[:300],
-                coordinating=task.get("coordinating") or [],
-                timeframe=(task.get("timeframe") or "")[:200],
-            ),
-        )
-    for i, a in enumerate(extraction.get("assignments") or []):
-        start, end = _span(dict(a))
+        return {
+            "number": sec.get("number", "")[:20],
+            "title": sec.get("title", "")[:500],
+            "level": sec.get("level", 1),
+            "body": text[head_end:end].strip() if head_end is not None and end else "",
+        }
+
+    def target(t: Mapping[str, Any]) -> dict[str, Any]:
+        has_max = t.get("value_max") is not None
+        return {
+            "area": t.get("area") or "other",
+            "text": t["text"],
+            "comparator": t.get("comparator") or ">=",
+            "value": _decimal(t["value"], "value"),
+            "value_max": _decimal(t["value_max"], "value_max") if has_max else None,
+            "target_unit": t.get("unit") or "percent",
+            "population": (t.get("population") or "")[:500],
+            "condition": (t.get("condition") or "")[:1000],
+            "frequency": t.get("frequency") or "annual",
+            "deadline_year": t.get("deadline_year"),
+        }
+
+    def task(t: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            "text": t["text"],
+            "area": t.get("area") or "other",
+            "lead_name": (t.get("lead") or "")[:300],
+            "coordinating": t.get("coordinating") or [],
+            "timeframe": (t.get("timeframe") or "")[:200],
+        }
+
+    def assignment(a: Mapping[str, Any]) -> dict[str, Any]:
         code = a.get("agency_type")
-        _create(
-            actor,
-            Assignment(
-                plan=plan,
-                order=i,
-                origin=doc,
-                span_start=start,
-                span_end=end,
-                agency_name=a["agency"][:300],
-                agency_type=AgencyType.objects.filter(code=code).first() if code else None,
-                agency=_agency_of_type(unit, code),
-                role=a["role"],
-                duties=a.get("task_summary") or "",
-                reports_to=a.get("reports_to") or [],
-                known=bool(a.get("known", True)),
-            ),
-        )
-    for i, r in enumerate(extraction.get("reporting") or []):
-        start, end = _span(dict(r))
+        return {
+            "agency_name": a["agency"][:300],
+            "agency_type": types.get(code) if code else None,
+            "agency": _agency_of_type(unit, code),
+            "role": a["role"],
+            "duties": a.get("task_summary") or "",
+            "reports_to": a.get("reports_to") or [],
+            "known": bool(a.get("known", True)),
+        }
+
+    def reporting(r: Mapping[str, Any]) -> dict[str, Any]:
         day, month = _day_month(r.get("due_day_month"))
-        _create(
-            actor,
-            ReportingDuty(
+        return {
+            "kind": r["kind"],
+            "due_day": day,
+            "due_month": month,
+            "reporter": (r.get("from") or "")[:300],
+            "recipients": r.get("to") or [],
+            "evidence": r.get("evidence") or "",
+        }
+
+    def budget(b: Mapping[str, Any]) -> dict[str, Any]:
+        return {"text": b["text"]}
+
+    readers: list[tuple[str, type[PlanItem], Callable[[Mapping[str, Any]], dict[str, Any]]]] = [
+        ("legal_basis_items", LegalBasis, legal_basis),
+        ("sections", Section, section),
+        ("targets", Target, target),
+        ("tasks", Task, task),
+        ("assignments", Assignment, assignment),
+        ("reporting", ReportingDuty, reporting),
+        ("budget_items", BudgetSource, budget),
+    ]
+    found: Mapping[str, object] = extraction
+    for key, model, fields in readers:
+        items = cast(list[Mapping[str, Any]], found.get(key) or [])
+        for i, item in enumerate(items):
+            start, end = _span(item)
+            read = model(
                 plan=plan,
                 order=i,
-                origin=doc,
+                origin=Origin.DOCUMENT,
                 span_start=start,
                 span_end=end,
-                kind=r["kind"],
-                due_day=day,
-                due_month=month,
-                reporter=(r.get("from") or "")[:300],
-                recipients=r.get("to") or [],
-                evidence=r.get("evidence") or "",
-            ),
-        )
-    for i, b in enumerate(extraction.get("budget_items") or []):
-        start, end = _span(dict(b))
-        _create(
-            actor,
-            BudgetSource(
-                plan=plan, order=i, origin=doc, span_start=start, span_end=end, text=b["text"]
-            ),
-        )
+                **fields(item),
+            )
+            _create(actor, read)
     return plan
 
 

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
@@ -64,8 +65,6 @@ def _clean_fields(model: type[models.Model], data: dict[str, Any]) -> dict[str, 
 
 
 def _validate(obj: models.Model) -> None:
-    from django.core.exceptions import ValidationError
-
     try:
         obj.full_clean(exclude=["plan", "parent", "lead", "agency", "agency_type", "linked_plan"])
     except ValidationError as exc:

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 
 from pcmd.accounts.models import User
-from pcmd.core.errors import ServiceError
+from pcmd.core.errors import ServiceError, refusal_text
 from pcmd.geo import selectors as geo
 from pcmd.geo.models import AdministrativeUnit
 from pcmd.intake.reading import ReadError
@@ -36,7 +36,7 @@ class Command(BaseCommand):
         try:
             result, extraction = plan_extract_file(path, filename=path.name)
         except (ReadError, ServiceError) as exc:
-            raise CommandError(_message(exc)) from exc
+            raise CommandError(refusal_text(exc)) from exc
         if options["json"]:
             self.stdout.write(json.dumps(extraction, ensure_ascii=False, indent=2))
             return
@@ -56,17 +56,13 @@ class Command(BaseCommand):
                 source_method=result.method,
             )
         except ServiceError as exc:
-            raise CommandError(_message(exc)) from exc
+            raise CommandError(refusal_text(exc)) from exc
         url = settings.PCMD_BASE_URL + reverse("plans:review", args=[plan.pk])
         counts = (
             f"{plan.targets.count()} chỉ tiêu, {plan.assignments.count()} phân công, "
             f"{plan.reporting_duties.count()} chế độ báo cáo"
         )
         self.stdout.write(f"Đã lưu dự thảo kế hoạch ({counts}) của {unit.name}: {url}")
-
-
-def _message(exc: Exception) -> str:
-    return " ".join(exc.messages) if isinstance(exc, ServiceError) else str(exc)
 
 
 def _unit(option: str | None, extraction: PlanExtraction) -> AdministrativeUnit:
