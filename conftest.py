@@ -31,3 +31,13 @@ def _fresh_agency_matcher():
 def _media_in_tmp(settings, tmp_path):
     """Uploaded and generated files go to a temporary folder, not the repository's data/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_engine():
+    """The roll-up engine keeps figures in memory; each test starts from its own database."""
+    from pcmd.analytics.engine import engine
+
+    engine().invalidate()
+    yield
+    engine().invalidate()

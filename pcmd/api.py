@@ -14,6 +14,8 @@ from pcmd.core.errors import ServiceError
 from pcmd.geo.api import router as units_router
 from pcmd.orgs.api import router as agencies_router
 from pcmd.plans.api import router as plans_router
+from pcmd.reporting.api import router as reporting_router
+from pcmd.reporting.services.reports import ReportConflict
 
 api = NinjaAPI(
     title="PCMD API",
@@ -32,6 +34,11 @@ api = NinjaAPI(
 @api.exception_handler(ServiceError)
 def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     return api.create_response(request, {"detail": " ".join(exc.messages)}, status=422)
+
+
+@api.exception_handler(ReportConflict)
+def _conflict(request: HttpRequest, exc: ReportConflict) -> HttpResponse:
+    return api.create_response(request, {"detail": " ".join(exc.messages)}, status=409)
 
 
 @api.exception_handler(ValidationError)
@@ -108,3 +115,4 @@ def me(request: HttpRequest) -> dict[str, Any]:
 api.add_router("/units", units_router, tags=["units"])
 api.add_router("/agencies", agencies_router, tags=["agencies"])
 api.add_router("/plans", plans_router, tags=["plans"])
+api.add_router("", reporting_router, tags=["reporting"])

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "pcmd.intake",
     "pcmd.documents",
     "pcmd.plans",
+    "pcmd.reporting",
+    "pcmd.analytics",
 ]
 
 MIDDLEWARE = [

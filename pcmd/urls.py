@@ -10,6 +10,8 @@ urlpatterns = [
     path("units/", include("pcmd.geo.urls")),
     path("agencies/", include("pcmd.orgs.urls")),
     path("plans/", include("pcmd.plans.urls")),
+    path("reports/", include("pcmd.reporting.urls")),
+    path("dashboard/", include("pcmd.analytics.urls")),
     path("history/", include("pcmd.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

@@ -25,6 +25,13 @@ class ListField(forms.CharField):
         return [line.strip(" -;") for line in text.replace(";", "\n").splitlines() if line.strip()]
 
 
+def _indicator_choices() -> list[tuple[str, Any]]:
+    from pcmd.reporting.models import Indicator
+
+    rows = Indicator.objects.filter(active=True).exclude(kind="registry")
+    return [("", _("— chưa gắn —")), *((i.code, i.name) for i in rows)]
+
+
 def item_form_class(model: type[Model]) -> type[forms.ModelForm]:
     """A form over the fields a reviewer may change on `model` (services.EDITABLE)."""
     fields = list(EDITABLE[model])
@@ -37,6 +44,10 @@ def item_form_class(model: type[Model]) -> type[forms.ModelForm]:
     }
     if "doc_date" in fields:
         overrides["doc_date"] = date_field(_("Ngày"), required=False)
+    if "indicator_code" in fields:
+        overrides["indicator_code"] = forms.ChoiceField(
+            label=_("Chỉ tiêu thống kê để theo dõi"), required=False, choices=_indicator_choices
+        )
     meta = type("Meta", (), {"model": model, "fields": fields})
     return type(
         f"{model.__name__}Form",

@@ -1,4 +1,4 @@
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import template
@@ -15,6 +15,9 @@ def number(value: Any, decimals: int | None = None) -> str:
     if isinstance(value, Decimal) and decimals is None:
         # Stored with two places; show what was meant: 90 not 90,00, 1,5 not 1,50.
         value = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+    if isinstance(value, float) and decimals is not None:
+        # number_format cuts extra places off; round half up first (79,96 → 80,0).
+        value = Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
     return formats.number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 

@@ -22,6 +22,8 @@ from pcmd.geo.services import unit_create
 from pcmd.orgs.tests.factories import make_agency
 from pcmd.plans.models import PlanImport
 from pcmd.plans.tests.factories import make_plan
+from pcmd.reporting.models import Report, ReportEvidence, ReportState
+from pcmd.reporting.tests.factories import make_report
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +76,17 @@ PAGE_KWARGS: dict[str, Callable[[Targets], dict[str, Any]]] = {
         "kind": "targets",
         "item_pk": t["target"].pk,
     },
+    "reporting:detail": lambda t: {"pk": t["report"].pk},
+    "reporting:save": lambda t: {"pk": t["report"].pk},
+    "reporting:submit": lambda t: {"pk": t["report"].pk},
+    "reporting:approve": lambda t: {"pk": t["report"].pk},
+    "reporting:return": lambda t: {"pk": t["report"].pk},
+    "reporting:reopen": lambda t: {"pk": t["report"].pk},
+    "reporting:version": lambda t: {"pk": t["report"].pk, "number": 1},
+    "reporting:evidence_upload": lambda t: {"pk": t["report"].pk},
+    "reporting:evidence": lambda t: {"pk": t["report"].pk, "evidence_pk": t["evidence"].pk},
+    "reporting:export": lambda t: {"pk": t["report"].pk, "fmt": "json"},
+    "reporting:import": lambda t: {"pk": t["report"].pk},
 }
 # Administrative units are shared reference data: every signed-in user may read them.
 # Writing under them (villages) is what is scoped.
@@ -89,6 +102,16 @@ API_PARAMS: dict[str, Callable[[Targets], str]] = {
     "item_id": lambda t: str(t["target"].pk),
     "import_id": lambda t: str(t["plan_import"].pk),
     "fmt": lambda t: "json",
+    "report_id": lambda t: str(t["report"].pk),
+}
+# Query strings of GET operations that name a unit in their query rather than their path.
+API_QUERIES: dict[str, Callable[[Targets], str]] = {
+    "/api/dataValueSets": lambda t: f"?period=2025S2&unit_id={t['commune'].pk}",
+    "/api/analytics": lambda t: (
+        f"?period=2025S2&unit_id={t['commune'].pk}&indicator=IND_TIPS_ON_TIME"
+    ),
+    "/api/completeness": lambda t: f"?period=2025S2&unit_id={t['commune'].pk}&form=PCMD_PERIODIC",
+    "/api/reports": lambda t: f"?unit_id={t['commune'].pk}",
 }
 # API reads of reference data (units, the agency-type catalogue) open to every signed-in user.
 API_REFERENCE_READS = {
@@ -106,6 +129,9 @@ API_REFERENCE_READS = {
     "/api/agencies",  # GET lists only the caller's own scope (asserted below)
     "/api/plans",  # likewise
     "/api/me",
+    "/api/data-elements",  # the indicator catalogue
+    "/api/indicators",
+    "/api/forms",
 }
 
 
@@ -152,7 +178,14 @@ def targets(tree) -> Targets:
         valid_from=REFORM_DATE,
     )
     plan = make_plan(commune)
+    report = make_report(commune, "2025S2", state=ReportState.SUBMITTED)
+    evidence = ReportEvidence.objects.create(
+        version=report.current_version, name="bien-ban.pdf", size=4, file="reports/x.pdf"
+    )
     return {
+        "report": report,
+        "report_revision": report.versions.get().revision,
+        "evidence": evidence,
         "plan": plan,
         "target": plan.targets.all()[0],
         "plan_import": PlanImport.objects.create(unit=commune, user=user, filename="kh.txt"),
@@ -237,6 +270,7 @@ def test_no_page_opens_another_units_records(client, targets, outsider):
     assert not targets["token"].revoked
     targets["plan"].refresh_from_db()
     assert targets["plan"].status == "draft" and targets["plan"].targets.count() == 2
+    _report_unchanged(targets)
     assert not AdministrativeUnit.objects.filter(parent=targets["commune"]).exclude(
         pk=targets["village"].pk
     )
@@ -247,7 +281,13 @@ def test_no_api_operation_reads_or_writes_another_units_records(client, targets,
         url = _api_url(path, targets)
         if method == "GET" and path in API_REFERENCE_READS:
             continue
+        if method == "GET" and path in API_QUERIES:
+            url += API_QUERIES[path](targets)
         body = {
+            "form": "PCMD_PERIODIC",
+            "period": "2025S2",
+            "revision": 1,
+            "comment": "Không đồng ý",
             "name": "Tổ dân phố mới",
             "kind": "annual" if path.startswith("/api/plans") else "to_dan_pho",
             "title": "Kế hoạch",
@@ -255,6 +295,17 @@ def test_no_api_operation_reads_or_writes_another_units_records(client, targets,
             "valid_from": "2026-01-01",
             "unit_id": targets["commune"].pk,
         }
+        if path == "/api/dataValueSets" and method == "POST":  # a value for the commune
+            body = {
+                "dataValues": [
+                    {
+                        "dataElement": "MEDIA_ITEMS",
+                        "period": "2026S1",
+                        "orgUnit": targets["commune"].code,
+                        "value": "9",
+                    }
+                ]
+            }
         if path == "/api/plans/import":  # multipart: a file and the unit it is for
             upload = SimpleUploadedFile("ke-hoach.txt", "Kế hoạch".encode())
             response = client.post(url, {"unit_id": targets["commune"].pk, "file": upload})
@@ -270,16 +321,32 @@ def test_no_api_operation_reads_or_writes_another_units_records(client, targets,
     assert targets["agency"].pk not in {a["id"] for a in listed}
     plans = client.get("/api/plans?limit=100").json()["items"]
     assert targets["plan"].pk not in {p["id"] for p in plans}
+    reports = client.get("/api/reports?limit=100").json()["items"]
+    assert targets["report"].pk not in {r["id"] for r in reports}
+    _report_unchanged(targets)
     assert not AdministrativeUnit.objects.filter(parent=targets["commune"]).exclude(
         pk=targets["village"].pk
     )
+
+
+def _report_unchanged(targets: Targets) -> None:
+    report = Report.objects.get(pk=targets["report"].pk)
+    assert report.state == ReportState.SUBMITTED and report.versions.count() == 1
+    assert report.versions.get().revision == targets["report_revision"]
+    assert not Report.objects.filter(unit=targets["commune"], period="2026S1").exists()
 
 
 def test_a_member_of_the_commune_can_open_what_outsiders_cannot(client, targets):
     """The refusals above come from scope, not from broken URLs."""
     coordinator = member(targets["commune"].parent, Role.PROVINCE_COORDINATOR)
     client.force_login(coordinator)
-    for name in ("orgs:detail", "accounts:user_detail", "audit:object_history", "plans:review"):
+    for name in (
+        "orgs:detail",
+        "accounts:user_detail",
+        "audit:object_history",
+        "plans:review",
+        "reporting:detail",
+    ):
         url = reverse(name, kwargs=PAGE_KWARGS[name](targets))
         assert client.get(url).status_code == 200, url
     assert client.get(f"/api/agencies/{targets['agency'].pk}").status_code == 200

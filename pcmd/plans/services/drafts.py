@@ -103,8 +103,14 @@ def plan_create_from_extraction(
         }
 
     def target(t: Mapping[str, Any]) -> dict[str, Any]:
+        from pcmd.reporting.services.catalogue import indicator_match
+
         has_max = t.get("value_max") is not None
+        # The clause's population and condition name the figure; the sentence may name several.
+        indicator = indicator_match(f"{t.get('population') or ''} {t.get('condition') or ''}")
+        indicator = indicator or indicator_match(t["text"])
         return {
+            "indicator_code": indicator.code if indicator else "",
             "area": t.get("area") or "other",
             "text": t["text"],
             "comparator": t.get("comparator") or ">=",

@@ -37,6 +37,7 @@ EDITABLE: dict[type[models.Model], tuple[str, ...]] = {
         "condition",
         "frequency",
         "deadline_year",
+        "indicator_code",
     ),
     Task: ("text", "area", "lead_name", "coordinating", "timeframe", "status"),
     Assignment: ("agency_name", "role", "duties", "reports_to"),
@@ -57,10 +58,15 @@ PLAN_EDITABLE = (
 
 
 def _clean_fields(model: type[models.Model], data: dict[str, Any]) -> dict[str, Any]:
+    from pcmd.reporting.models import Indicator
+
     allowed = (*EDITABLE[model], "accepted")
     unknown = set(data) - set(allowed)
     if unknown:
         raise ServiceError(_("Trường không sửa được: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    code = data.get("indicator_code")
+    if code and not Indicator.objects.filter(code=code).exists():
+        raise ServiceError(_("Không có chỉ tiêu thống kê mã %(c)s.") % {"c": code})
     return {k: nfc(v) if isinstance(v, str) else v for k, v in data.items()}
 
 

@@ -56,3 +56,34 @@ document.addEventListener("submit", function (evt) {
   var q = evt.target.getAttribute && evt.target.getAttribute("data-confirm");
   if (q && !window.confirm(q)) evt.preventDefault();
 });
+
+// Report entry: Enter moves to the next field instead of sending the form.
+document.addEventListener("keydown", function (evt) {
+  if (evt.key !== "Enter" || evt.target.tagName !== "INPUT") return;
+  var form = evt.target.closest("form[data-entry]");
+  if (!form) return;
+  evt.preventDefault();
+  var fields = Array.prototype.filter.call(
+    form.querySelectorAll("input:not([type=hidden]):not([readonly]), select, textarea"),
+    function (el) { return !el.disabled; });
+  var next = fields[fields.indexOf(evt.target) + (evt.shiftKey ? -1 : 1)];
+  if (next) { next.focus(); if (next.select) next.select(); }
+});
+
+// A button marked data-once sends its form once: a double click does not send twice.
+document.addEventListener("submit", function (evt) {
+  var button = evt.submitter;
+  if (!button || !button.hasAttribute("data-once") || evt.defaultPrevented) return;
+  if (button.dataset.sent) { evt.preventDefault(); return; }
+  button.dataset.sent = "1";
+  setTimeout(function () { button.setAttribute("aria-disabled", "true"); }, 0);
+});
+
+// Containers marked data-swap-errors show the server's 4xx answer (e.g. a save conflict).
+document.addEventListener("htmx:beforeSwap", function (evt) {
+  var status = evt.detail.xhr.status;
+  if (status >= 400 && status < 500 && evt.detail.target && evt.detail.target.hasAttribute("data-swap-errors")) {
+    evt.detail.shouldSwap = true;
+    evt.detail.isError = false;
+  }
+});

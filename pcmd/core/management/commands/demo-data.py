@@ -22,6 +22,77 @@ DEMO_USERS = [
 ]
 
 
+# Province plans of the demo (title, kind, first year, last year, targets); the targets'
+# wording is the project's own, in the shape plans use.
+DEMO_PROVINCE_PLANS = [
+    (
+        "Kế hoạch phòng, chống mại dâm giai đoạn 2021 - 2025 (dữ liệu mẫu)",
+        "phase",
+        2021,
+        2025,
+        [
+            (
+                "communication",
+                "IND_COMMUNES_AWARENESS",
+                "Ít nhất 70% số xã có hình thức tuyên truyền phù hợp",
+                70,
+            ),
+            (
+                "inspection_enforcement",
+                "IND_BUSINESSES_INSPECTED_YEAR",
+                "Hằng năm kiểm tra ít nhất 30% số cơ sở kinh doanh dịch vụ dễ bị lợi dụng",
+                30,
+            ),
+            (
+                "inspection_enforcement",
+                "IND_TIPS_ON_TIME",
+                "100% tin báo, tố giác được xử lý đúng hạn",
+                100,
+            ),
+            (
+                "capacity_building",
+                "IND_STAFF_TRAINED_LOCAL",
+                "Ít nhất 60% cán bộ cấp xã được tập huấn",
+                60,
+            ),
+        ],
+    ),
+    (
+        "Kế hoạch phòng, chống mại dâm năm 2026 (dữ liệu mẫu)",
+        "annual",
+        2026,
+        2026,
+        [
+            (
+                "communication",
+                "IND_COMMUNES_AWARENESS",
+                "Ít nhất 95% số xã có hình thức tuyên truyền phù hợp",
+                95,
+            ),
+            (
+                "inspection_enforcement",
+                "IND_BUSINESSES_INSPECTED_YEAR",
+                "Kiểm tra ít nhất 60% số cơ sở kinh doanh dịch vụ dễ bị lợi dụng",
+                60,
+            ),
+            (
+                "inspection_enforcement",
+                "IND_TIPS_ON_TIME",
+                "100% tin báo, tố giác được xử lý đúng hạn",
+                100,
+            ),
+            ("communication", "IND_STUDENTS_REACHED", "Ít nhất 80% học sinh được tuyên truyền", 80),
+            (
+                "capacity_building",
+                "IND_STAFF_TRAINED_LOCAL",
+                "Ít nhất 80% cán bộ cấp xã được tập huấn",
+                80,
+            ),
+        ],
+    ),
+]
+
+
 class Command(BaseCommand):
     help = "Create the demo accounts and the standard agencies of their units (idempotent)."
 
@@ -51,7 +122,56 @@ class Command(BaseCommand):
                 )
             agencies_ensure_standard(actor=None, unit=unit)
         self._demo_plan(today)
-        self.stdout.write(f"Demo data ready: {len(DEMO_USERS)} accounts, password {DEMO_PASSWORD}")
+        self._demo_province_plans()
+        values = self._demo_reports()
+        self.stdout.write(
+            f"Demo data ready: {len(DEMO_USERS)} accounts, password {DEMO_PASSWORD}; "
+            f"{values} report values loaded"
+        )
+
+    def _demo_reports(self) -> int:
+        """Six-monthly reports of every commune since 2021 (the roll-up has data at once)."""
+        from pcmd.reporting.demo import demo_reports_load
+
+        return demo_reports_load()
+
+    def _demo_province_plans(self) -> None:
+        """Issued province plans with targets linked to indicators, so dashboards judge."""
+        from decimal import Decimal
+
+        from pcmd.plans.models import Plan, Target
+        from pcmd.plans.services import plan_create, plan_issue, plan_item_create
+
+        province = AdministrativeUnit.objects.get(
+            valid_at(dt.date.today()), level=UnitLevel.PROVINCE, name="Tỉnh Hà Tĩnh"
+        )
+        for title, kind, start, end, targets in DEMO_PROVINCE_PLANS:
+            if Plan.objects.filter(unit=province, title=title).exists():
+                continue
+            plan = plan_create(
+                actor=None,
+                unit=province,
+                title=title,
+                kind=kind,
+                period_start=start,
+                period_end=end,
+            )
+            for area, code, text, value in targets:
+                plan_item_create(
+                    actor=None,
+                    plan=plan,
+                    model=Target,
+                    data={
+                        "area": area,
+                        "text": text,
+                        "comparator": ">=",
+                        "value": Decimal(value),
+                        "target_unit": "percent",
+                        "frequency": "annual",
+                        "indicator_code": code,
+                    },
+                )
+            plan_issue(actor=None, plan=plan)
 
     def _demo_plan(self, today: dt.date) -> None:
         """A commune plan read from the sample document, as a draft to review."""

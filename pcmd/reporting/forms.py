@@ -1,0 +1,55 @@
+"""Forms of the report pages: choosing a report to open, filtering the list."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pcmd.geo.models import AdministrativeUnit
+from pcmd.reporting.models import Form, ReportState
+from pcmd.reporting.periods import PeriodError, parse_period
+
+
+class OpenReportForm(forms.Form):
+    form = forms.ModelChoiceField(queryset=Form.objects.filter(active=True), label=_("Biểu mẫu"))
+    unit = forms.ModelChoiceField(queryset=AdministrativeUnit.objects.none(), label=_("Đơn vị"))
+    period = forms.CharField(
+        label=_("Kỳ báo cáo"),
+        max_length=20,
+        help_text=_("Ví dụ 2026S1 (6 tháng đầu năm 2026), 2026 (cả năm), 2026Q1, 202603."),
+    )
+
+    def __init__(self, *args: Any, units: list[AdministrativeUnit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit_field = self.fields["unit"]
+        assert isinstance(unit_field, forms.ModelChoiceField)
+        unit_field.queryset = AdministrativeUnit.objects.filter(
+            pk__in=[u.pk for u in units]
+        ).order_by("path")
+        if len(units) == 1:
+            self.initial["unit"] = units[0].pk
+
+    def clean_period(self) -> str:
+        try:
+            return parse_period(self.cleaned_data["period"]).code
+        except PeriodError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class ReportFilterForm(forms.Form):
+    form = forms.ModelChoiceField(queryset=Form.objects.all(), required=False, label=_("Biểu mẫu"))
+    period = forms.CharField(required=False, max_length=20, label=_("Kỳ"))
+    state = forms.ChoiceField(
+        choices=[("", _("Mọi trạng thái")), *ReportState.choices],
+        required=False,
+        label=_("Trạng thái"),
+    )
+
+    def clean_period(self) -> str:
+        value = self.cleaned_data.get("period") or ""
+        if not value:
+            return ""
+        try:
+            return parse_period(value).code
+        except PeriodError as exc:
+            raise forms.ValidationError(str(exc)) from exc

@@ -1,0 +1,1 @@
+"""Writes of the reporting app: the catalogue, reports and their workflow, bulk loads."""
