@@ -180,7 +180,7 @@ def targets(tree) -> Targets:
     plan = make_plan(commune)
     report = make_report(commune, "2025S2", state=ReportState.SUBMITTED)
     evidence = ReportEvidence.objects.create(
-        version=report.current_version, name="bien-ban.pdf", size=4, file="reports/x.pdf"
+        version=report.versions.get(), name="bien-ban.pdf", size=4, file="reports/x.pdf"
     )
     return {
         "report": report,

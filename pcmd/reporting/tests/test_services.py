@@ -207,7 +207,7 @@ def test_a_correction_after_approval_is_a_new_version_and_the_old_one_stays(
     services.report_submit(actor=officer, report=report)
     report.refresh_from_db()
     assert report.effective_version_id == report.current_version_id != first
-    old = ReportVersion.objects.get(pk=first)
+    old = ReportVersion.objects.get(pk=first or 0)
     assert old.state == ReportState.APPROVED and old.values["MEDIA_ITEMS"] == "6"
     # A correction returned again falls back to the approved first version.
     services.report_return(actor=coordinator, report=report, comment="Chưa đúng")
@@ -249,5 +249,5 @@ def test_every_step_is_in_the_change_log(tree, officer, coordinator):
     assert {officer.username, coordinator.username} <= users
     states = [e.after.get("state") for e in entries.filter(content_type__model="report")]
     assert {"draft", "submitted", "approved"} <= set(states)
-    assert all(e.after.get("packed") in (None, "***", "") for e in entries if e.after)
+    assert all(e.after.get("packed") in (None, "***", "") for e in entries if e.after is not None)
     assert report.state == ReportState.APPROVED
