@@ -247,7 +247,7 @@ def test_every_step_is_in_the_change_log(tree, officer, coordinator):
     entries = ObjectChange.objects.filter(content_type__model__in=["report", "reportversion"])
     users = set(entries.values_list("user_name", flat=True))
     assert {officer.username, coordinator.username} <= users
-    states = [e.after.get("state") for e in entries.filter(content_type__model="report")]
+    states = [(e.after or {}).get("state") for e in entries.filter(content_type__model="report")]
     assert {"draft", "submitted", "approved"} <= set(states)
     assert all(e.after.get("packed") in (None, "***", "") for e in entries if e.after is not None)
     assert report.state == ReportState.APPROVED
