@@ -25,7 +25,7 @@ from django.db import connection
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from pcmd.geo.models import AdministrativeUnit, UnitLevel
+from pcmd.geo.models import REFORM_DATE, AdministrativeUnit, UnitLevel
 from pcmd.reporting.models import (
     Aggregation,
     DataElement,
@@ -41,6 +41,8 @@ from pcmd.reporting.values import PACK_DTYPE, parse_expression
 LEVELS = 3  # province, district, commune: the columns of the ancestor matrices
 # Transactions can commit out of event-id order; events this recent are re-read.
 REREAD_WINDOW = dt.timedelta(seconds=30)
+MAX_CUBES = 32  # cached period totals (≈ 13 MB each at national scale)
+MAX_VECTORS = 500  # cached indicator results (≈ 0.35 MB each)
 FRESH_FOR = 0.1  # seconds: well inside "visible within 200 ms" of another process's change
 OWN, CURRENT = 0, 1
 _EMPTY_I = np.zeros(0, dtype=np.int32)
@@ -55,6 +57,27 @@ class Cube:
 
     sums: np.ndarray  # float64 [units + 1, keys]
     counts: np.ndarray  # int32 [units + 1, keys]: how many reports gave a value
+    # Per data element (all its cells together), filled on first use.
+    elements: np.ndarray | None = None  # float64 [units + 1, elements]
+    element_seen: np.ndarray | None = None  # bool [units + 1, elements]
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One level of a bottom-up aggregation: rows grouped by the parent they add into."""
+
+    rows: np.ndarray  # child rows, sorted by parent
+    starts: np.ndarray  # where each parent's group begins in `rows`
+    parents: np.ndarray  # the parent of each group
+
+
+def _step(rows: np.ndarray, parents: np.ndarray) -> _Step:
+    keep = parents >= 0
+    rows, parents = rows[keep], parents[keep]
+    order = np.argsort(parents, kind="stable")
+    rows, parents = rows[order], parents[order]
+    starts = np.flatnonzero(np.r_[True, parents[1:] != parents[:-1]]) if len(rows) else rows
+    return _Step(rows, starts, parents[starts] if len(rows) else parents)
 
 
 @dataclass
@@ -242,11 +265,38 @@ class Engine:
         today = dt.date.today().toordinal()
         ended = [int(self.unit_ids[i]) for i in range(n) if self.unit_to[i] < today]
         current = own.copy()
+        successor = np.full(n, -1, dtype=np.int64)
         for origin, successors in units_successor_map(ended).items():
             default = next((s for s, is_default in successors if is_default), None)
             pos = self._unit_pos.get(default) if default is not None else None
             current[self._unit_pos[origin]] = own[pos] if pos is not None else -1
+            if pos is not None:
+                successor[self._unit_pos[origin]] = pos
         self._anc = (own, current)
+        # The parent each row adds into: its nearest ancestor; provinces add into the country.
+        parent = np.full(n, n, dtype=np.int64)
+        for level in (UnitLevel.DISTRICT, UnitLevel.COMMUNE):
+            at_level = np.flatnonzero(self.unit_level == level)
+            for column in range(level - 2, -1, -1):
+                above = own[at_level, column]
+                unset = parent[at_level] == n
+                parent[at_level[unset & (above >= 0)]] = above[unset & (above >= 0)]
+        is_current = self.unit_to >= today
+        levels = (UnitLevel.COMMUNE, UnitLevel.DISTRICT, UnitLevel.PROVINCE)
+        everyone = np.arange(n)
+        own_steps = [
+            _step(everyone[self.unit_level == lv], parent[self.unit_level == lv]) for lv in levels
+        ]
+        # Current hierarchy: a ceased unit first adds into the unit that took it over.
+        current_steps = [_step(everyone[~is_current], successor[~is_current])]
+        current_steps += [
+            _step(
+                everyone[(self.unit_level == lv) & is_current],
+                parent[(self.unit_level == lv) & is_current],
+            )
+            for lv in levels
+        ]
+        self._steps = (own_steps, current_steps)
 
     def _load_keys(self) -> None:
         # Ordered by id: keys created later go to the end, so known positions never move.
@@ -260,6 +310,11 @@ class Engine:
         self._key_index = {name: i for i, name in enumerate(self.key_names)}
         for i, (_pk, code, _combo) in enumerate(keys):
             self._element_keys.setdefault(code, []).append(i)
+        self._element_index = {code: i for i, code in enumerate(sorted(self._element_keys))}
+        # keys × elements, 1 where the key is a cell of the element: totals by one product.
+        self._key_element = np.zeros((len(keys), len(self._element_index)))
+        for code, positions in self._element_keys.items():
+            self._key_element[positions, self._element_index[code]] = 1.0
         aggregation = dict(DataElement.objects.values_list("code", "aggregation"))
         self._key_aggregation = [aggregation.get(code, Aggregation.SUM) for _pk, code, _c in keys]
         # Totals are sized by the number of keys: rebuild them; facts keep their positions.
@@ -278,18 +333,24 @@ class Engine:
         if cached is not None:
             return cached
         parsed = parse_period(period)
-        direct = self._direct_cube(period, hierarchy)
         finer = self._finer_periods(parsed)
+        has_direct = period in self._facts and len(self._facts[period].report) > 0
         if finer:
             derived = self._combine([self.cube(p.code, hierarchy) for p in finer])
-            has = direct.counts > 0
-            cube = Cube(
-                sums=np.where(has, direct.sums, derived.sums),
-                counts=np.where(has, direct.counts, derived.counts),
-            )
+            if has_direct:
+                direct = self._direct_cube(period, hierarchy)
+                has = direct.counts > 0
+                cube = Cube(
+                    sums=np.where(has, direct.sums, derived.sums),
+                    counts=np.where(has, direct.counts, derived.counts),
+                )
+            else:
+                cube = derived
         else:
-            cube = direct
+            cube = self._direct_cube(period, hierarchy)
         self._cubes[key] = cube
+        while len(self._cubes) > MAX_CUBES:  # oldest first: dicts keep insertion order
+            self._cubes.pop(next(iter(self._cubes)))
         return cube
 
     def _finer_periods(self, period: Period) -> list[Period]:
@@ -308,59 +369,55 @@ class Engine:
         return []
 
     def _direct_cube(self, period: str, hierarchy: int) -> Cube:
-        n_units, n_keys = len(self.unit_ids) + 1, len(self.key_names)
+        """The period's values at their own units, then added up level by level."""
+        n_rows, n_keys = len(self.unit_ids) + 1, len(self.key_names)
         facts = self._period_facts(period)
-        size = n_units * n_keys
-        sums = np.zeros(size, dtype=np.float64)
-        counts = np.zeros(size, dtype=np.int64)
-        if len(facts.unit):
-            anc = self._anc[hierarchy][facts.unit]
-            targets = [anc[:, c] for c in range(LEVELS)]
-            targets.append(np.full(len(facts.unit), n_units - 1, dtype=np.int32))
-            for target in targets:
-                mask = target >= 0
-                index = target[mask].astype(np.int64) * n_keys + facts.key[mask]
-                sums += np.bincount(index, weights=facts.value[mask], minlength=size)
-                counts += np.bincount(index, minlength=size)
-            maxed = [i for i, a in enumerate(self._key_aggregation) if a == Aggregation.MAX]
-            if maxed:
-                self._apply_max(sums, facts, anc, maxed, n_units, n_keys)
-        return Cube(sums.reshape(n_units, n_keys), counts.reshape(n_units, n_keys).astype(np.int32))
-
-    def _apply_max(
-        self,
-        sums: np.ndarray,
-        facts: Facts,
-        anc: np.ndarray,
-        keys: list[int],
-        n_units: int,
-        n_keys: int,
-    ) -> None:
-        is_max = np.isin(facts.key, keys)
-        flat = sums.reshape(n_units, n_keys)
-        flat[:, keys] = 0.0
-        for c in range(LEVELS + 1):
-            target = anc[:, c] if c < LEVELS else np.full(len(facts.unit), n_units - 1)
-            mask = is_max & (target >= 0)
-            np.maximum.at(flat, (target[mask], facts.key[mask]), facts.value[mask])
+        index = facts.unit.astype(np.int64) * n_keys + facts.key
+        size = n_rows * n_keys
+        sums = np.bincount(index, weights=facts.value, minlength=size).reshape(n_rows, n_keys)
+        counts = np.bincount(index, minlength=size).reshape(n_rows, n_keys)
+        maxed = np.array(self._key_aggregation) == Aggregation.MAX
+        for step in self._steps[hierarchy]:
+            if not len(step.rows):
+                continue
+            block = sums[step.rows]
+            if maxed.any():
+                before = sums[step.parents][:, maxed]
+            # Parents are distinct within a step, so the fancy-indexed += is safe.
+            sums[step.parents] += np.add.reduceat(block, step.starts, axis=0)
+            if maxed.any():
+                top = np.maximum.reduceat(block[:, maxed], step.starts, axis=0)
+                sums[np.ix_(step.parents, np.flatnonzero(maxed))] = np.maximum(before, top)
+            counts[step.parents] += np.add.reduceat(counts[step.rows], step.starts, axis=0)
+        return Cube(sums, counts.astype(np.int32))
 
     def _combine(self, cubes: list[Cube]) -> Cube:
-        """A longer period from its parts, each value key by its element's aggregation."""
+        """A longer period from its parts, each value key by its element's aggregation:
+        sums add up, "last" takes the latest part that has it, "max" the largest; averages
+        keep sums and counts of all parts, so sums / counts stays the mean."""
         agg = np.array(self._key_aggregation)
-        sums = np.zeros_like(cubes[0].sums)
-        counts = np.zeros_like(cubes[0].counts)
-        last = np.zeros_like(cubes[0].sums)
-        maxima = np.zeros_like(cubes[0].sums)
-        for cube in cubes:
-            sums += cube.sums
+        total = cubes[0].sums.copy()
+        counts = cubes[0].counts.copy()
+        for cube in cubes[1:]:
+            total += cube.sums
             counts += cube.counts
-            last = np.where(cube.counts > 0, cube.sums, last)
-            maxima = np.maximum(maxima, cube.sums)
-        # Averages keep sums and counts of all parts, so sums / counts is the mean.
-        total = sums
-        total[:, agg == Aggregation.LAST] = last[:, agg == Aggregation.LAST]
-        total[:, agg == Aggregation.MAX] = maxima[:, agg == Aggregation.MAX]
+        last = np.flatnonzero(agg == Aggregation.LAST)
+        if len(last):
+            total[:, last] = cubes[0].sums[:, last]
+            for cube in cubes[1:]:
+                part = cube.sums[:, last]
+                total[:, last] = np.where(cube.counts[:, last] > 0, part, total[:, last])
+        maxed = np.flatnonzero(agg == Aggregation.MAX)
+        if len(maxed):
+            total[:, maxed] = np.maximum.reduce([c.sums[:, maxed] for c in cubes])
         return Cube(total, counts)
+
+    def _elements(self, cube: Cube) -> tuple[np.ndarray, np.ndarray]:
+        """Each data element's total per row (all its cells), and whether any was given."""
+        if cube.elements is None or cube.element_seen is None:
+            cube.elements = self._values(cube) @ self._key_element
+            cube.element_seen = ((cube.counts > 0).astype(np.float64) @ self._key_element) > 0
+        return cube.elements, cube.element_seen
 
     def _values(self, cube: Cube) -> np.ndarray:
         """What each row's key stands for: the total, or for averaged keys the mean."""
@@ -433,16 +490,16 @@ class Engine:
                 total += term.sign * period.months()
                 seen[:] = True
                 continue
-            keys = (
-                [self._key_index[term.ref]]
-                if term.ref in self._key_index
-                else []
-                if "." in term.ref
-                else self._element_keys.get(term.ref, [])
-            )
-            if keys:
-                total += term.sign * self._values(cube)[:, keys].sum(axis=1)
-                seen |= (cube.counts[:, keys] > 0).any(axis=1)
+            if "." in term.ref:
+                key = self._key_index.get(term.ref)
+                if key is not None:
+                    total += term.sign * self._values(cube)[:, key]
+                    seen |= cube.counts[:, key] > 0
+            elif term.ref in self._element_index:
+                elements, element_seen = self._elements(cube)
+                column = self._element_index[term.ref]
+                total += term.sign * elements[:, column]
+                seen |= element_seen[:, column]
         return np.where(seen, total, np.nan)
 
     def indicator_vector(self, indicator: Indicator, period: Period, hierarchy: int) -> np.ndarray:
@@ -465,10 +522,10 @@ class Engine:
             members, population = self._population(level, period, hierarchy)
             own = self.cube(period.code, OWN)
             element = indicator.condition_element.code if indicator.condition_element else ""
-            keys = self._element_keys.get(element, [])
-            if keys:
-                values = own.sums[members][:, keys].sum(axis=1)
-                reported = (own.counts[members][:, keys] > 0).any(axis=1)
+            if element in self._element_index:
+                elements, seen = self._elements(own)
+                values = elements[members, self._element_index[element]]
+                reported = seen[members, self._element_index[element]]
             else:
                 values, reported = np.zeros(len(members)), np.zeros(len(members), dtype=bool)
             threshold = float(indicator.condition_value or 0)
@@ -497,11 +554,28 @@ class Engine:
                 vec = self._vectors.get(key)
                 if vec is None:
                     vec = self._vectors[key] = self.indicator_vector(indicator, period, hierarchy)
+                    while len(self._vectors) > MAX_VECTORS:
+                        self._vectors.pop(next(iter(self._vectors)))
                 num, den, value = (
                     None if np.isnan(x) else float(x) for x in vec[:, self.position(unit_id)]
                 )
                 out.append(IndicatorValue(value=value, numerator=num, denominator=den))
             return out
+
+    def rollup_all(self, indicators: list[Indicator]) -> int:
+        """Every indicator at every unit for every reported period and its year, in both
+        hierarchies where they differ (what a full recomputation costs); returns how many
+        figures were computed. The period totals stay cached for the pages that follow."""
+        self.refresh()
+        with self._lock:
+            periods = {parse_period(code) for code in self._facts}
+            periods |= {parse_period(str(p.year)) for p in periods}
+            count = 0
+            for period in sorted(periods):
+                for hierarchy in (OWN, CURRENT) if period.start < REFORM_DATE else (OWN,):
+                    for indicator in indicators:
+                        count += self.indicator_vector(indicator, period, hierarchy).shape[1]
+            return count
 
     def indicator(
         self, indicator: Indicator, unit_id: int | None, period: Period
