@@ -441,6 +441,7 @@ class Engine:
 
     def hierarchy_for(self, unit_id: int | None, period: Period) -> int | None:
         """Which hierarchy answers for this unit in this period (None: the unit has no data)."""
+        self.refresh()
         if unit_id is None:
             return OWN  # the country's total is the same in both
         i = self._unit_pos[unit_id]

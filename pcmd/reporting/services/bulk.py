@@ -158,6 +158,8 @@ def reports_bulk_load(
         flush()
         if loaded:
             change_record(actor=actor, action=Action.CREATE, obj=epoch)
+            # Now (for this transaction's own reads) and after commit (for every later one).
+            engine().changed()
             transaction.on_commit(engine().changed)
         else:
             epoch.delete()

@@ -312,6 +312,8 @@ def _event(
     ReportEvent.objects.create(
         report=report, version=version, action=action, user=_user(actor), comment=comment
     )
+    # Now (for this transaction's own reads) and after commit (for every later one).
+    engine().changed()
     transaction.on_commit(engine().changed)
 
 
