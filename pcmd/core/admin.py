@@ -43,3 +43,20 @@ class AuditedAdmin(admin.ModelAdmin):
         for obj in queryset:
             change_record(actor=request.user, action=Action.DELETE, obj=obj, before=snapshot(obj))
         super().delete_queryset(request, queryset)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        # Inline rows (a form's sections, an element's disaggregations) are audited too.
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            change_record(actor=request.user, action=Action.DELETE, obj=obj, before=snapshot(obj))
+            obj.delete()
+        for obj in instances:
+            before = snapshot(type(obj).objects.get(pk=obj.pk)) if obj.pk else None
+            obj.save()
+            change_record(
+                actor=request.user,
+                action=Action.UPDATE if before else Action.CREATE,
+                obj=obj,
+                before=before,
+            )
+        formset.save_m2m()

@@ -10,6 +10,7 @@ import itertools
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language, pgettext_lazy
@@ -17,6 +18,29 @@ from django.utils.translation import gettext_lazy as _
 
 from pcmd.geo.models import UnitLevel
 from pcmd.plans.models import Area
+
+
+def _check_expressions(**expressions: str) -> None:
+    """Refuse a formula that the engine could not read (admin edits go through clean)."""
+    from pcmd.reporting.values import InvalidValue, parse_expression
+
+    errors = {}
+    for field, text in expressions.items():
+        try:
+            parse_expression(text or "")
+        except InvalidValue as exc:
+            errors[field] = str(exc)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_due_rule(rule: str) -> None:
+    from pcmd.reporting.periods import PeriodError, parse_due_rule
+
+    try:
+        parse_due_rule(rule)
+    except PeriodError as exc:
+        raise ValidationError({"due_rule": str(exc)}) from exc
 
 
 class Bilingual(models.Model):
@@ -192,6 +216,9 @@ class Indicator(Bilingual):
         verbose_name_plural = pgettext_lazy("plural", "chỉ tiêu thống kê")
         ordering = ["area", "code"]
 
+    def clean(self) -> None:
+        _check_expressions(numerator=self.numerator, denominator=self.denominator)
+
 
 class PeriodType(models.TextChoices):
     # The values are pcmd.reporting.periods.PeriodType's.
@@ -234,6 +261,9 @@ class Form(Bilingual):
         verbose_name = _("biểu mẫu báo cáo")
         verbose_name_plural = pgettext_lazy("plural", "biểu mẫu báo cáo")
         ordering = ["code"]
+
+    def clean(self) -> None:
+        _check_due_rule(self.due_rule)
 
 
 class FormSection(models.Model):
@@ -289,6 +319,9 @@ class FormSchedule(models.Model):
     def __str__(self) -> str:
         return self.due_rule
 
+    def clean(self) -> None:
+        _check_due_rule(self.due_rule)
+
 
 class Severity(models.TextChoices):
     ERROR = "error", _("Lỗi")
@@ -316,6 +349,11 @@ class ValidationRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.left} {self.op} {self.right}"
+
+    def clean(self) -> None:
+        _check_expressions(left=self.left, right=self.right)
+        if self.op not in ("<=", "<", ">=", ">", "="):
+            raise ValidationError({"op": _("Phép so sánh phải là <=, <, >=, > hoặc =.")})
 
     @property
     def message(self) -> str:
