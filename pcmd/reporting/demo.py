@@ -59,6 +59,14 @@ PROPOSALS = [
 ]
 
 
+LATE_SHARE = 0.08
+
+
+def _spread(unit_id: int, period: Period) -> float:
+    """A stable pseudo-random number in [0, 1) per unit and period."""
+    return ((unit_id * 2654435761 + period.year * 40503 + period.start.month) % 10007) / 10007
+
+
 def demo_periods(today: dt.date | None = None) -> list[Period]:
     """Six-monthly periods from 2021 to the last one that has ended."""
     today = today or dt.date.today()
@@ -216,22 +224,29 @@ def demo_reports_load(
     loaded = 0
     for period in periods if periods is not None else demo_periods():
         due = due_date(period, form.due_rule, CutOff(form.cutoff))
-        # Most reports arrive before the due date, some a few days late.
-        submitted = timezone.make_aware(dt.datetime.combine(due - dt.timedelta(days=3), dt.time(9)))
-        loaded += reports_bulk_load(
-            actor=None,
-            form=form,
-            period=period.code,
-            reports=generate(period, communes_of(period)),
-            state=ReportState.APPROVED,
-            submitted_at=submitted,
-            reason=reason,
-        )
+        units = communes_of(period)
+        # Most reports arrive a few days before the due date; about one in twelve is late.
+        late = [u for u in units if _spread(u[0], period) < LATE_SHARE]
+        on_time = [u for u in units if _spread(u[0], period) >= LATE_SHARE]
+        for group, day in (
+            (on_time, due - dt.timedelta(days=3)),
+            (late, due + dt.timedelta(days=6)),
+        ):
+            submitted = timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
+            loaded += reports_bulk_load(
+                actor=None,
+                form=form,
+                period=period.code,
+                reports=generate(period, group),
+                state=ReportState.APPROVED,
+                submitted_at=submitted,
+                reason=reason,
+            )
     if periods is None and in_progress_share > 0:
         current = demo_periods()[-1].next() if demo_periods() else None
         if current is not None and current.start <= dt.date.today():
             units = communes_of(current)
-            chosen = [u for u in units if (u[0] * 2654435761) % 100 < in_progress_share * 100]
+            chosen = [u for u in units if _spread(u[0], current) < in_progress_share]
             loaded += reports_bulk_load(
                 actor=None,
                 form=form,

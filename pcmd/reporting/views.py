@@ -22,7 +22,7 @@ from pcmd.reporting import selectors
 from pcmd.reporting.exchange import LayoutRow
 from pcmd.reporting.forms import OpenReportForm, ReportFilterForm
 from pcmd.reporting.models import Report, ReportState, ReportVersion
-from pcmd.reporting.periods import parse_period
+from pcmd.reporting.periods import CutOff, data_window, parse_period
 from pcmd.reporting.services import files as file_services
 from pcmd.reporting.services import reports as services
 
@@ -86,9 +86,10 @@ def report_list(request: HttpRequest) -> HttpResponse:
     kwargs: dict[str, Any] = {}
     if filters.is_valid():
         kwargs = {k: v for k, v in filters.cleaned_data.items() if v}
-    page = Paginator(selectors.report_list(user=request.user, **kwargs), 50).get_page(
-        request.GET.get("page")
-    )
+    reports = selectors.report_list(user=request.user, **kwargs)
+    if request.GET.get("export") in ("csv", "xlsx"):
+        return _export_reports(request.GET["export"], reports)
+    page = Paginator(reports, 50).get_page(request.GET.get("page"))
     opener = OpenReportForm(units=_entry_units(request.user))
     template = (
         "reporting/_report_rows.html"
@@ -96,6 +97,43 @@ def report_list(request: HttpRequest) -> HttpResponse:
         else "reporting/report_list.html"
     )
     return render(request, template, {"filters": filters, "page": page, "opener": opener})
+
+
+def _export_reports(fmt: str, reports: Any) -> HttpResponse:
+    from pcmd.reporting.exchange import table_csv, table_xlsx
+
+    headers = [
+        _("Kỳ"),
+        _("Đơn vị"),
+        _("Mã đơn vị"),
+        _("Biểu mẫu"),
+        _("Hạn gửi"),
+        _("Gửi lần đầu"),
+        _("Đúng hạn"),
+        _("Trạng thái"),
+    ]
+    rows = [
+        [
+            r.period,
+            r.unit.name,
+            r.unit.code,
+            r.form.name,
+            r.due_date,
+            r.first_submitted_at.date() if r.first_submitted_at else None,
+            r.on_time,
+            r.get_state_display(),
+        ]
+        for r in reports[:100000]
+    ]
+    if fmt == "csv":
+        response = HttpResponse(table_csv(headers, rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            table_xlsx(title=_("Báo cáo định kỳ"), headers=headers, rows=rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="bao-cao.{fmt}"'
+    return response
 
 
 @login_required
@@ -168,6 +206,7 @@ def _detail_context(request: HttpRequest, report: Report, **extra: Any) -> dict[
         "check": check,
         "required": selectors.form_required_elements(report.form),
         "period_label": parse_period(report.period).label(),
+        "data_window": data_window(parse_period(report.period), CutOff(report.form.cutoff)),
         "editable": editable,
         "can_approve": report.state == ReportState.SUBMITTED
         and selectors.can_approve(request.user, report),

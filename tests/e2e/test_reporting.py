@@ -64,7 +64,11 @@ def test_officer_fills_the_form_with_the_keyboard_and_the_draft_saves_itself(
     officer = member(tree["kh"], Role.COMMUNE_OFFICER)
     # Last period's figures are shown beside the cells; most of this period's are prefilled.
     make_report(
-        tree["kh"], "2025S2", actor=officer, state=ReportState.SUBMITTED, values={"MEDIA_ITEMS": "5"}
+        tree["kh"],
+        "2025S2",
+        actor=officer,
+        state=ReportState.SUBMITTED,
+        values={"MEDIA_ITEMS": "5"},
     )
     report = make_report(tree["kh"], PERIOD, actor=officer)
     sign_in(page, live_server, officer)
@@ -114,9 +118,7 @@ def test_a_wrong_number_shows_its_error_under_the_cell_is_kept_and_blocks_submis
 
     with page.expect_response(is_save):
         cell(page, "INSPECTIONS_CONDUCTED").fill("-5")  # saved after a pause in typing
-    expect(page.locator("#msg-v-INSPECTIONS_CONDUCTED")).to_have_text(
-        "Số liệu không được âm (-5)."
-    )
+    expect(page.locator("#msg-v-INSPECTIONS_CONDUCTED")).to_have_text("Số liệu không được âm (-5).")
     cell(page, "MEDIA_ITEMS").select_text()
     assert enter_value(page, "abc").ok
     expect(page.locator("#msg-v-MEDIA_ITEMS")).to_have_text("“abc” không phải là số.")

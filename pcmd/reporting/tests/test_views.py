@@ -200,3 +200,13 @@ def test_versions_stay_readable_after_a_correction(client, tree, officer):
     assert report.versions.count() == 2
     first = client.get(reverse("reporting:version", args=[report.pk, 1]))
     assert first.status_code == 200 and "Đã duyệt" in first.content.decode()
+
+
+def test_the_report_list_downloads_with_the_filters_applied(client, tree, officer):
+    make_report(tree["kh"], "2026S1", actor=officer, state=ReportState.SUBMITTED)
+    response = client.get(reverse("reporting:list") + "?state=submitted&export=xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[1], r[7]) for r in rows] == [("2026S1", "Xã Kỳ Hoa", "Đã gửi, chờ duyệt")]
+    page = client.get(reverse("reporting:detail", args=[rows and Report.objects.get().pk]))
+    assert "số liệu tính từ 15/12/2025 đến 14/06/2026" in page.content.decode()
