@@ -74,6 +74,7 @@ class ReportOut(Schema):
     first_submitted_at: dt.datetime | None
     errors: dict[str, str]
     warnings: dict[str, str]
+    missing: dict[str, str]
 
 
 class ReportOpenIn(Schema):
@@ -130,6 +131,7 @@ def _report_out(report: Report) -> dict[str, Any]:
         "first_submitted_at": report.first_submitted_at,
         "errors": check.errors,
         "warnings": check.warnings,
+        "missing": check.missing,
     }
 
 

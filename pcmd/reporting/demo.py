@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import numpy as np
 from django.utils import timezone
 
+from pcmd.accounts.models import Membership
 from pcmd.geo.models import AdministrativeUnit, UnitLevel, valid_at
 from pcmd.reporting.models import Form, ReportState
 from pcmd.reporting.periods import CutOff, Period, due_date, parse_period
@@ -246,7 +247,13 @@ def demo_reports_load(
         current = demo_periods()[-1].next() if demo_periods() else None
         if current is not None and current.start <= dt.date.today():
             units = communes_of(current)
-            chosen = [u for u in units if _spread(u[0], current) < in_progress_share]
+            # Not the communes of the demo accounts: their officers have this report to do.
+            members = set(Membership.objects.values_list("unit_id", flat=True))
+            chosen = [
+                u
+                for u in units
+                if _spread(u[0], current) < in_progress_share and u[0] not in members
+            ]
             loaded += reports_bulk_load(
                 actor=None,
                 form=form,

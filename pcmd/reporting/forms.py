@@ -28,12 +28,28 @@ class OpenReportForm(forms.Form):
         ).order_by("path")
         if len(units) == 1:
             self.initial["unit"] = units[0].pk
+        forms_field = self.fields["form"]
+        assert isinstance(forms_field, forms.ModelChoiceField)
+        if forms_field.queryset is not None and forms_field.queryset.count() == 1:
+            # One form in use (the usual case): nothing to choose.
+            forms_field.empty_label = None
+        self.initial.setdefault("period", _current_period_code())
 
     def clean_period(self) -> str:
         try:
             return parse_period(self.cleaned_data["period"]).code
         except PeriodError as exc:
             raise forms.ValidationError(str(exc)) from exc
+
+
+def _current_period_code() -> str:
+    import datetime as dt
+
+    from pcmd.reporting.periods import PeriodType, period_of
+
+    form = Form.objects.filter(active=True).order_by("pk").first()
+    kind = PeriodType(form.period_type) if form else PeriodType.SIX_MONTHLY
+    return period_of(kind, dt.date.today()).code
 
 
 class ReportFilterForm(forms.Form):

@@ -157,7 +157,11 @@ def report_open(request: HttpRequest) -> HttpResponse:
 
 
 def _cells(
-    report: Report, version: ReportVersion, check: services.Check | None
+    report: Report,
+    version: ReportVersion,
+    check: services.Check | None,
+    *,
+    show_missing: bool = False,
 ) -> list[tuple[str, list[Cell]]]:
     previous = selectors.report_previous(report)
     prev_values = (
@@ -165,6 +169,7 @@ def _cells(
     )
     pending = version.comments.get("_pending", {})
     sections: list[tuple[str, list[Cell]]] = []
+    flagged: set[str] = set()  # an element's own message goes on its first cell only
     for row in selectors.form_layout(report.form):
         cell = Cell(
             row=row,
@@ -174,8 +179,15 @@ def _cells(
             comment=version.comments.get(row.key, ""),
         )
         if check is not None:
-            cell.error = check.errors.get(row.key) or check.errors.get(row.element_code, "")
-            cell.warning = check.warnings.get(row.key) or check.warnings.get(row.element_code, "")
+            first = row.element_code not in flagged
+            flagged.add(row.element_code)
+            by_element = {**(check.missing if show_missing else {}), **check.errors}
+            cell.error = check.errors.get(row.key) or (
+                by_element.get(row.element_code, "") if first else ""
+            )
+            cell.warning = check.warnings.get(row.key) or (
+                check.warnings.get(row.element_code, "") if first else ""
+            )
         if not sections or sections[-1][0] != row.section:
             sections.append((row.section, []))
         sections[-1][1].append(cell)
@@ -189,19 +201,20 @@ def _detail_context(request: HttpRequest, report: Report, **extra: Any) -> dict[
         request.user, report
     )
     check = services.report_check(report, version)
+    show_missing = bool(extra.get("refusal"))
     narratives = [
         {
             **n,
             "label": n["label_en"] if request.LANGUAGE_CODE == "en" else n["label_vi"],
             "value": version.narratives.get(n["code"], ""),
-            "error": check.errors.get(f"narrative:{n['code']}", ""),
+            "error": check.missing.get(f"narrative:{n['code']}", "") if show_missing else "",
         }
         for n in report.form.narratives
     ]
     return {
         "report": report,
         "version": version,
-        "sections": _cells(report, version, check),
+        "sections": _cells(report, version, check, show_missing=show_missing),
         "narratives": narratives,
         "check": check,
         "required": selectors.form_required_elements(report.form),

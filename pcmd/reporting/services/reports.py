@@ -66,10 +66,12 @@ class Check:
 
     errors: dict[str, str] = field(default_factory=dict)
     warnings: dict[str, str] = field(default_factory=dict)
+    # Required cells still empty: shown when the report is sent, not while it is typed.
+    missing: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.missing
 
 
 def _require_enter(actor: Any, report_unit: AdministrativeUnit) -> None:
@@ -279,10 +281,10 @@ def report_check(report: Report, version: ReportVersion) -> Check:
             check.errors[key] = str(exc)
     for code in selectors.form_required_elements(report.form):
         if code not in values and not any(k.startswith(code + ".") for k in values):
-            check.errors.setdefault(code, _("Bắt buộc nhập."))
+            check.missing[code] = _("Bắt buộc nhập.")
     for narrative in report.form.narratives:
         if narrative.get("required") and not version.narratives.get(narrative["code"], "").strip():
-            check.errors.setdefault(f"narrative:{narrative['code']}", _("Bắt buộc nhập."))
+            check.missing[f"narrative:{narrative['code']}"] = _("Bắt buộc nhập.")
     for rule in ValidationRule.objects.filter(active=True):
         left = evaluate(parse_expression(rule.left), values)
         right = evaluate(parse_expression(rule.right), values)
@@ -334,8 +336,10 @@ def report_submit(*, actor: Any, report: Report, revision: int | None = None) ->
         )
     check = report_check(report, version)
     unexplained = {k: m for k, m in check.warnings.items() if not version.comments.get(k)}
-    if check.errors or unexplained:
+    if check.errors or check.missing or unexplained:
         problems = [*check.errors.values(), *unexplained.values()]
+        if check.missing:
+            problems.append(_("Còn %(n)s mục bắt buộc chưa nhập.") % {"n": len(check.missing)})
         raise ServiceError(
             [
                 _("Chưa gửi được: còn %(n)s ô cần sửa hoặc ghi chú.") % {"n": len(problems)},

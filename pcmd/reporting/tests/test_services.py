@@ -125,7 +125,7 @@ def test_a_missing_required_value_blocks_submission(tree, officer):
     report = make_report(tree["kh"], "2026S1", actor=officer)
     _save(report, officer, values={"MEDIA_ITEMS": ""})
     check = services.report_check(report, services._current(report))
-    assert check.errors["MEDIA_ITEMS"] == "Bắt buộc nhập."
+    assert check.missing["MEDIA_ITEMS"] == "Bắt buộc nhập." and not check.ok
 
 
 def test_a_stale_copy_cannot_overwrite_a_newer_save(tree, officer):

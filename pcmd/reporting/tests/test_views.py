@@ -208,5 +208,21 @@ def test_the_report_list_downloads_with_the_filters_applied(client, tree, office
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[1], r[7]) for r in rows] == [("2026S1", "Xã Kỳ Hoa", "Đã gửi, chờ duyệt")]
-    page = client.get(reverse("reporting:detail", args=[rows and Report.objects.get().pk]))
+    page = client.get(reverse("reporting:detail", args=[Report.objects.get().pk]))
     assert "số liệu tính từ 15/12/2025 đến 14/06/2026" in page.content.decode()
+
+
+def test_empty_required_cells_are_flagged_when_sending_not_while_typing(client, tree, officer):
+    report = client.post(
+        reverse("reporting:open"),
+        {"form": standard_form().pk, "unit": tree["kh"].pk, "period": "2026S1"},
+    )
+    draft = Report.objects.get(unit=tree["kh"], period="2026S1")
+    assert "Bắt buộc nhập." not in client.get(report.url).content.decode()
+    sent = client.post(
+        reverse("reporting:submit", args=[draft.pk]),
+        {"revision": _revision(draft), "v:MEDIA_ITEMS": "3"},
+    )
+    body = sent.content.decode()
+    assert sent.status_code == 400 and "mục bắt buộc chưa nhập" in body
+    assert "Bắt buộc nhập." in body and 'value="3"' in body
