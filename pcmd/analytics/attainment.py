@@ -17,6 +17,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pcmd.geo.models import AdministrativeUnit
 from pcmd.plans.models import Comparator, Plan, PlanStatus, Target, TargetUnit
@@ -39,7 +40,7 @@ class Status(StrEnum):
 
 
 STATUS_LABELS = {
-    Status.ON_TRACK: _("Đạt"),
+    Status.ON_TRACK: pgettext_lazy("attainment", "Đạt"),
     Status.AT_RISK: _("Có nguy cơ không đạt"),
     Status.OFF_TRACK: _("Không đạt"),
     Status.NO_DATA: _("Chưa có số liệu"),

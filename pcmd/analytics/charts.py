@@ -400,10 +400,13 @@ def _empty(
 
 def _status_labels() -> dict[str | None, str]:
     """Status names in the active language (looked up once per chart: gettext is not free)."""
+    # The dashboard's own names (pcmd.analytics.attainment), so chart and table agree.
+    from pcmd.analytics.attainment import STATUS_LABELS
+
     return {
-        "on_track": _("Đúng tiến độ"),
-        "at_risk": _("Có nguy cơ chậm"),
-        "off_track": _("Chậm tiến độ"),
+        "on_track": str(STATUS_LABELS["on_track"]),
+        "at_risk": str(STATUS_LABELS["at_risk"]),
+        "off_track": str(STATUS_LABELS["off_track"]),
         None: _("Chưa đánh giá"),
     }
 

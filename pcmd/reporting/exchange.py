@@ -125,7 +125,7 @@ def _decode(data: bytes) -> str:
         line = data[: exc.start].count(b"\n") + 1
         raise ExchangeFileError(
             _(
-                "Tệp không phải văn bản UTF-8 (lỗi mã hoá ở dòng %(line)d). "
+                "Tệp không phải văn bản UTF-8 (lỗi mã hóa ở dòng %(line)d). "
                 "Hãy lưu lại tệp với bảng mã UTF-8."
             )
             % {"line": line}
@@ -558,7 +558,7 @@ def form_workbook(
         (
             _(
                 "Nhập số liệu vào các ô màu vàng ở cột “Giá trị” rồi gửi lại tệp này; "
-                "không thêm, xoá hay đổi thứ tự các hàng."
+                "không thêm, xóa hay đổi thứ tự các hàng."
             ),
             Font(italic=True),
         ),
@@ -864,7 +864,7 @@ def read_form_workbook(
             errors.append(
                 _at(
                     location,
-                    _("hàng đã bị chèn, xoá hoặc đổi chỗ nên không biết ô này thuộc chỉ tiêu nào"),
+                    _("hàng đã bị chèn, xóa hoặc đổi chỗ nên không biết ô này thuộc chỉ tiêu nào"),
                 )
             )
             continue

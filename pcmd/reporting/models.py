@@ -231,7 +231,7 @@ class PeriodType(models.TextChoices):
 
 class CutOff(models.TextChoices):
     CALENDAR = "calendar", _("Theo lịch (đầu kỳ đến cuối kỳ)")
-    ND09 = "nd09", _("Theo Nghị định 09/2019/NĐ-CP (15 tháng trước đến 14)")
+    ND09 = "nd09", _("Theo Nghị định 09/2019/NĐ-CP (từ ngày 15 tháng trước đến ngày 14)")
 
 
 class Form(Bilingual):

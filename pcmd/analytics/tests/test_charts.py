@@ -157,7 +157,7 @@ def test_statuses_colour_the_bars_and_add_a_shape_and_a_legend():
     assert len(set(fills)) == 4  # a colour per status...
     assert len(by_class(root, "status")) == 4 + 4  # ...and a shape per bar plus in the legend
     legend = [t.text for t in by_class(root, "legend")[0].iter(f"{SVG}text")]
-    assert legend == ["Đúng tiến độ", "Có nguy cơ chậm", "Chậm tiến độ", "Chưa đánh giá"]
+    assert legend == ["Đạt", "Có nguy cơ không đạt", "Không đạt", "Chưa đánh giá"]
     assert chart.headers[-1] == "Tình trạng"
     assert [row[-1] for row in chart.rows] == legend
     assert "1 mục chậm tiến độ" in chart.description

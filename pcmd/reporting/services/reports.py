@@ -338,14 +338,16 @@ def report_submit(*, actor: Any, report: Report, revision: int | None = None) ->
     unexplained = {k: m for k, m in check.warnings.items() if not version.comments.get(k)}
     if check.errors or check.missing or unexplained:
         problems = [*check.errors.values(), *unexplained.values()]
+        summary = []
+        if problems:
+            summary.append(
+                _("Chưa gửi được: còn %(n)s ô cần sửa hoặc ghi chú.") % {"n": len(problems)}
+            )
         if check.missing:
-            problems.append(_("Còn %(n)s mục bắt buộc chưa nhập.") % {"n": len(check.missing)})
-        raise ServiceError(
-            [
-                _("Chưa gửi được: còn %(n)s ô cần sửa hoặc ghi chú.") % {"n": len(problems)},
-                *problems[:10],
-            ]
-        )
+            summary.append(
+                _("Chưa gửi được: còn %(n)s mục bắt buộc chưa nhập.") % {"n": len(check.missing)}
+            )
+        raise ServiceError([*summary, *problems[:10]])
     before_report, before_version = snapshot(report), snapshot(version)
     now = timezone.now()
     version.state = ReportState.SUBMITTED
