@@ -401,12 +401,12 @@ def _empty(
 def _status_labels() -> dict[str | None, str]:
     """Status names in the active language (looked up once per chart: gettext is not free)."""
     # The dashboard's own names (pcmd.analytics.attainment), so chart and table agree.
-    from pcmd.analytics.attainment import STATUS_LABELS
+    from pcmd.analytics.attainment import Status
 
     return {
-        "on_track": str(STATUS_LABELS["on_track"]),
-        "at_risk": str(STATUS_LABELS["at_risk"]),
-        "off_track": str(STATUS_LABELS["off_track"]),
+        "on_track": Status.ON_TRACK.label,
+        "at_risk": Status.AT_RISK.label,
+        "off_track": Status.OFF_TRACK.label,
         None: _("Chưa đánh giá"),
     }
 

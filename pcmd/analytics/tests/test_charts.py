@@ -160,7 +160,7 @@ def test_statuses_colour_the_bars_and_add_a_shape_and_a_legend():
     assert legend == ["Đạt", "Có nguy cơ không đạt", "Không đạt", "Chưa đánh giá"]
     assert chart.headers[-1] == "Tình trạng"
     assert [row[-1] for row in chart.rows] == legend
-    assert "1 mục chậm tiến độ" in chart.description
+    assert "1 mục không đạt" in chart.description
 
 
 def test_bad_statuses_and_lengths_are_programming_errors():
