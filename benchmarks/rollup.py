@@ -550,9 +550,15 @@ def _run_backend(name: str, url: str, data_dir: str, periods: int | None) -> dic
         capture_output=True,
         text=True,
     )
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     result = _run_worker(env, periods)
     result["worker_seconds"] = round(time.perf_counter() - started, 1)
+    # Other work on the machine skews every figure: the 1-minute load average around the run.
+    result["load_average"] = {
+        "before": round(load_before, 2),
+        "after": round(os.getloadavg()[0], 2),
+    }
     return result
 
 

@@ -11,8 +11,12 @@ from pcmd.reporting.periods import PeriodError, parse_period
 
 
 class OpenReportForm(forms.Form):
-    form = forms.ModelChoiceField(queryset=Form.objects.filter(active=True), label=_("Biểu mẫu"))
-    unit = forms.ModelChoiceField(queryset=AdministrativeUnit.objects.none(), label=_("Đơn vị"))
+    form = forms.ModelChoiceField(
+        queryset=Form.objects.filter(active=True), label=_("Biểu mẫu"), empty_label=_("— Chọn —")
+    )
+    unit = forms.ModelChoiceField(
+        queryset=AdministrativeUnit.objects.none(), label=_("Đơn vị"), empty_label=_("— Chọn —")
+    )
     period = forms.CharField(
         label=_("Kỳ báo cáo"),
         max_length=20,

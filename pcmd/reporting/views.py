@@ -90,7 +90,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export") in ("csv", "xlsx"):
         return _export_reports(request.GET["export"], reports)
     page = Paginator(reports, 50).get_page(request.GET.get("page"))
-    opener = OpenReportForm(units=_entry_units(request.user))
+    opener = OpenReportForm(units=_entry_units(request.user), auto_id="open_%s")
     template = (
         "reporting/_report_rows.html"
         if getattr(request, "htmx", False)
@@ -139,7 +139,7 @@ def _export_reports(fmt: str, reports: Any) -> HttpResponse:
 @login_required
 @require_POST
 def report_open(request: HttpRequest) -> HttpResponse:
-    opener = OpenReportForm(request.POST, units=_entry_units(request.user))
+    opener = OpenReportForm(request.POST, units=_entry_units(request.user), auto_id="open_%s")
     if opener.is_valid():
         try:
             report = services.report_open(actor=request.user, **opener.cleaned_data)
@@ -235,13 +235,26 @@ def _detail_context(request: HttpRequest, report: Report, **extra: Any) -> dict[
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get(user=request.user, pk=pk)
-    return render(request, "reporting/report_detail.html", _detail_context(request, report))
+    refusal = request.session.pop(REFUSAL_KEY, None)
+    extra = {"refusal": refusal["messages"]} if refusal and refusal.get("pk") == report.pk else {}
+    return render(
+        request, "reporting/report_detail.html", _detail_context(request, report, **extra)
+    )
 
 
 def _values_from_post(
-    request: HttpRequest,
+    request: HttpRequest, report: Report
 ) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    values = {k[2:]: str(v) for k, v in request.POST.items() if k.startswith("v:")}
+    """What the page sends, less the cells still showing what is stored: the page sends
+    every cell, and re-reading an unchanged, locally formatted number could alter it."""
+    version = services._current(report)
+    types = {row.key: row.value_type for row in selectors.form_layout(report.form)}
+    pending = version.comments.get("_pending", {})
+    values = {
+        key: raw
+        for key, raw in ((k[2:], str(v)) for k, v in request.POST.items() if k.startswith("v:"))
+        if raw != pending.get(key, display(version.values.get(key, ""), types.get(key, "text")))
+    }
     comments = {k[2:]: str(v) for k, v in request.POST.items() if k.startswith("c:")}
     narratives = {k[2:]: str(v) for k, v in request.POST.items() if k.startswith("n:")}
     return values, comments, narratives
@@ -259,7 +272,7 @@ def _revision(request: HttpRequest) -> int:
 def report_save(request: HttpRequest, pk: int) -> HttpResponse:
     """Autosave (htmx) or the Save button: the typed values go into the draft."""
     report = selectors.report_get(user=request.user, pk=pk)
-    values, comments, narratives = _values_from_post(request)
+    values, comments, narratives = _values_from_post(request, report)
     try:
         result = services.report_save(
             actor=request.user,
@@ -286,11 +299,16 @@ def report_save(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reporting/_save_status.html", context)
 
 
+REFUSAL_KEY = "pcmd_report_refusal"
+
+
 @login_required
 @require_POST
 def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save what the page holds and send it. A refusal goes back to the report's own page
+    (not a page at the submit address), with the reasons and the cells to fix marked."""
     report = selectors.report_get(user=request.user, pk=pk)
-    values, comments, narratives = _values_from_post(request)
+    values, comments, narratives = _values_from_post(request, report)
     try:
         if values or comments or narratives:
             services.report_save(
@@ -304,13 +322,8 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
             report.refresh_from_db()
         services.report_submit(actor=request.user, report=report)
     except ServiceError as exc:
-        report.refresh_from_db()
-        return render(
-            request,
-            "reporting/report_detail.html",
-            _detail_context(request, report, refusal=exc.messages),
-            status=409 if isinstance(exc, services.ReportConflict) else 400,
-        )
+        request.session[REFUSAL_KEY] = {"pk": report.pk, "messages": exc.messages}
+        return redirect("reporting:detail", pk=report.pk)
     messages.success(request, _("Đã gửi báo cáo lên cấp trên."))
     return redirect("reporting:detail", pk=report.pk)
 

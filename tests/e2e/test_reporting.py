@@ -86,13 +86,10 @@ def test_officer_fills_the_form_with_the_keyboard_and_the_draft_saves_itself(
 
     cell(page, "MEDIA_ITEMS").select_text()
     assert enter_value(page, "14").ok
-    # Enter goes to the next field of the row (its comment), then to the next figure,
-    # with its content selected so that typing replaces it.
-    expect(page.locator('[name="c:MEDIA_ITEMS"]')).to_be_focused()
-    page.keyboard.press("Enter")
+    # Enter goes down the column to the next figure, with its content selected so that
+    # typing replaces it.
     expect(cell(page, "BUSINESS_WORKERS_TOTAL")).to_be_focused()
     assert enter_value(page, "52").ok
-    page.keyboard.press("Enter")
     expect(cell(page, "BUSINESS_WORKERS_REACHED")).to_be_focused()
     assert enter_value(page, "47").ok
     expect(page.locator("#save-status")).to_contain_text("Đã lưu bản nháp lúc")
@@ -120,9 +117,7 @@ def test_a_wrong_number_shows_its_error_under_the_cell_is_kept_and_blocks_submis
     with page.expect_response(is_save):
         page.keyboard.type("-5")  # saved after a pause in typing
     expect(page.locator("#msg-v-INSPECTIONS_CONDUCTED")).to_have_text("Số liệu không được âm (-5).")
-    # Leaving the changed cell saves it once more: wait for that save too.
-    with page.expect_response(is_save):
-        page.keyboard.press("Enter")
+    page.keyboard.press("Enter")  # leaving the cell sends nothing more: it was saved
     cell(page, "MEDIA_ITEMS").select_text()
     assert enter_value(page, "abc").ok
     expect(page.locator("#msg-v-MEDIA_ITEMS")).to_have_text("“abc” không phải là số.")
@@ -253,14 +248,23 @@ def test_the_entry_page_switches_to_english_and_still_saves_the_same_figures(
     page.get_by_test_id("lang-en").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert page.url.endswith(f"/reports/{report.pk}/")
-    # The catalogue has no strings of the report pages yet: only the frame is asserted,
-    # with the form's own English names (from the indicator catalogue, not the .po file).
+    # The frame, the page's own strings (in the catalogue since the report pages' strings
+    # were translated) and the form's English names (from the indicator catalogue).
     nav = page.get_by_role("navigation", name="Main navigation")
     expect(nav.get_by_role("link", name="Home")).to_be_visible()
     expect(nav.get_by_role("link", name="Plans")).to_be_visible()
     expect(nav.get_by_role("link", name="Administrative units")).to_be_visible()
+    expect(nav.get_by_role("link", name="Dashboard")).to_be_visible()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.locator("p.crumbs")).to_contain_text("Periodic reports")
     expect(page.locator("dl.props dt").first).to_have_text("Unit")
+    expect(page.locator("dl.props")).to_contain_text("Reporting period")
+    expect(page.get_by_test_id("report-state")).to_have_text("Draft")
+    expect(page.get_by_test_id("submit-report")).to_have_text("Submit report")
+    expect(page.get_by_role("button", name="Save draft")).to_be_visible()
+    expect(page.locator("table.entry-table").first.locator("thead")).to_contain_text(
+        "Previous period"
+    )
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Report on prostitution prevention and control"
     )
@@ -273,6 +277,7 @@ def test_the_entry_page_switches_to_english_and_still_saves_the_same_figures(
     # An autosave in English sends every figure in English notation: none may change.
     cell(page, "MEDIA_ITEMS").select_text()
     assert enter_value(page, "1,234").ok
+    expect(page.locator("#save-status")).to_contain_text("Draft saved at")
     values = stored(report)
     assert values["MEDIA_ITEMS"] == "1234"
     assert values["FINES_VND"] == "7500000"

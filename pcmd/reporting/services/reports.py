@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pcmd.accounts.roles import Perm
@@ -217,7 +218,11 @@ def report_save(
         raise ServiceError(
             _("Báo cáo đã gửi hoặc đã duyệt nên không sửa được; hãy mở lại để đính chính.")
         )
-    if revision != version.revision:
+    # A newer save by someone else is a conflict; one's own (an autosave still in flight
+    # when the Send button was pressed) is not.
+    if revision != version.revision and (
+        actor is None or version.updated_by_id != getattr(actor, "pk", None)
+    ):
         who = version.updated_by.get_full_name() if version.updated_by else _("người khác")
         raise ReportConflict(
             _(
@@ -319,6 +324,25 @@ def _event(
     transaction.on_commit(engine().changed)
 
 
+def _missing_names(form: Form, missing: Mapping[str, str]) -> str:
+    names = dict(DataElement.objects.filter(code__in=missing).values_list("code", "name_vi"))
+    if (get_language() or "vi").startswith("en"):
+        names |= {
+            code: name
+            for code, name in DataElement.objects.filter(code__in=missing).values_list(
+                "code", "name_en"
+            )
+            if name
+        }
+    labels = {
+        f"narrative:{n['code']}": n.get(
+            "label_en" if (get_language() or "").startswith("en") else "label_vi", n["code"]
+        )
+        for n in form.narratives
+    }
+    return "; ".join(names.get(code) or labels.get(code, code) for code in missing)
+
+
 @transaction.atomic
 def report_submit(*, actor: Any, report: Report, revision: int | None = None) -> Report:
     """Send the draft up. Submitting again (double click, retried request) changes nothing.
@@ -345,7 +369,8 @@ def report_submit(*, actor: Any, report: Report, revision: int | None = None) ->
             )
         if check.missing:
             summary.append(
-                _("Chưa gửi được: còn %(n)s mục bắt buộc chưa nhập.") % {"n": len(check.missing)}
+                _("Chưa gửi được: còn %(n)s mục bắt buộc chưa nhập: %(names)s.")
+                % {"n": len(check.missing), "names": _missing_names(report.form, check.missing)}
             )
         raise ServiceError([*summary, *problems[:10]])
     before_report, before_version = snapshot(report), snapshot(version)

@@ -39,13 +39,15 @@ def test_open_fill_submit_and_approve_through_the_api(client, tree):
     )
     assert saved.status_code == 200 and saved.json()["values"]["MEDIA_ITEMS"] == "12"
     assert saved.json()["errors"] == {}
-    stale = _json(
+    client.force_login(member(tree["kh"], Role.COMMUNE_OFFICER, username="dongnghiep"))
+    stale = _json(  # a colleague's copy, read before the save above
         client,
         "PATCH",
         f"/api/reports/{report['id']}/values",
         {"revision": report["revision"], "values": {"MEDIA_ITEMS": 1}},
     )
     assert stale.status_code == 409
+    client.force_login(officer)
     for _ in range(2):  # a retried request submits once
         sent = _json(client, "POST", f"/api/reports/{report['id']}/submit")
         assert sent.status_code == 200 and sent.json()["state"] == "submitted"

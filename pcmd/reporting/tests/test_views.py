@@ -72,10 +72,43 @@ def test_a_stale_autosave_answers_409_and_changes_nothing(client, tree, officer)
     report = make_report(tree["kh"], "2026S1", actor=officer)
     stale = _revision(report)
     url = reverse("reporting:save", args=[report.pk])
+    colleague = member(tree["kh"], Role.COMMUNE_OFFICER, username="dongnghiep")
+    client.force_login(colleague)
     client.post(url, {"revision": stale, "v:MEDIA_ITEMS": "7"}, HTTP_HX_REQUEST="true")
+    client.force_login(officer)
     response = client.post(url, {"revision": stale, "v:MEDIA_ITEMS": "1"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 409 and 'data-testid="conflict"' in response.content.decode()
     assert ReportVersion.objects.get(pk=report.current_version_id or 0).values["MEDIA_ITEMS"] == "7"
+
+
+def test_an_unchanged_cell_is_not_read_again(client, tree, officer):
+    """The page sends every cell as displayed; only what changed is stored again."""
+    report = make_report(tree["kh"], "2026S1", actor=officer, values={"FINES_VND": "1.25"})
+    client.post(
+        reverse("reporting:save", args=[report.pk]),
+        # "1,25" is what the Vietnamese page shows for 1.25; a cell typed afresh as
+        # "1,250" would mean 1250, so re-reading the shown text is not harmless.
+        {"revision": _revision(report), "v:FINES_VND": "1,25", "v:MEDIA_ITEMS": "9"},
+        HTTP_HX_REQUEST="true",
+    )
+    values = ReportVersion.objects.get(pk=report.current_version_id or 0).values
+    assert values["FINES_VND"] == "1.25" and values["MEDIA_ITEMS"] == "9"
+
+
+def test_my_own_autosave_in_flight_does_not_block_my_submission(client, tree, officer):
+    report = make_report(tree["kh"], "2026S1", actor=officer)
+    page_revision = _revision(report)
+    client.post(  # the autosave sent when the cell lost focus
+        reverse("reporting:save", args=[report.pk]),
+        {"revision": page_revision, "v:MEDIA_ITEMS": "9"},
+        HTTP_HX_REQUEST="true",
+    )
+    response = client.post(
+        reverse("reporting:submit", args=[report.pk]),
+        {"revision": page_revision, "v:MEDIA_ITEMS": "9"},
+    )
+    assert response.status_code == 302
+    assert Report.objects.get(pk=report.pk).state == ReportState.SUBMITTED
 
 
 def test_submitting_from_the_page_saves_and_sends_once(client, tree, officer):
@@ -97,8 +130,10 @@ def test_a_report_with_errors_is_not_sent_and_says_why(client, tree, officer):
     response = client.post(
         reverse("reporting:submit", args=[report.pk]),
         {"revision": _revision(report), "v:BUSINESSES_INSPECTED": "99"},
+        follow=True,
     )
-    assert response.status_code == 400
+    # Back on the report's own page (not a page at the submit address), with the reasons.
+    assert response.redirect_chain == [(f"/reports/{report.pk}/", 302)]
     assert "Chưa gửi được" in response.content.decode()
     assert Report.objects.get(pk=report.pk).state == ReportState.DRAFT
 
@@ -222,7 +257,8 @@ def test_empty_required_cells_are_flagged_when_sending_not_while_typing(client, 
     sent = client.post(
         reverse("reporting:submit", args=[draft.pk]),
         {"revision": _revision(draft), "v:MEDIA_ITEMS": "3"},
+        follow=True,
     )
     body = sent.content.decode()
-    assert sent.status_code == 400 and "mục bắt buộc chưa nhập" in body
+    assert "mục bắt buộc chưa nhập" in body and "Số người lao động" in body
     assert "Bắt buộc nhập." in body and 'value="3"' in body

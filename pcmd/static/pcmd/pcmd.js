@@ -57,16 +57,21 @@ document.addEventListener("submit", function (evt) {
   if (q && !window.confirm(q)) evt.preventDefault();
 });
 
-// Report entry: Enter moves to the next field instead of sending the form.
+// Report entry: Enter moves down the column of figures instead of sending the form
+// (Shift+Enter moves up); comments are reached with Tab.
 document.addEventListener("keydown", function (evt) {
-  if (evt.key !== "Enter" || evt.target.tagName !== "INPUT") return;
+  if (evt.key !== "Enter" || !/^(INPUT|SELECT)$/.test(evt.target.tagName)) return;
   var form = evt.target.closest("form[data-entry]");
   if (!form) return;
   evt.preventDefault();
   var fields = Array.prototype.filter.call(
-    form.querySelectorAll("input:not([type=hidden]):not([readonly]), select, textarea"),
+    form.querySelectorAll('[name^="v:"]:not([readonly]), [name^="n:"]:not([readonly])'),
     function (el) { return !el.disabled; });
-  var next = fields[fields.indexOf(evt.target) + (evt.shiftKey ? -1 : 1)];
+  var at = fields.indexOf(evt.target);
+  var next = at >= 0 ? fields[at + (evt.shiftKey ? -1 : 1)] : fields.filter(function (el) {
+    // From a comment: the next figure below it.
+    return evt.target.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING;
+  })[0];
   if (next) { next.focus(); if (next.select) next.select(); }
 });
 
