@@ -107,6 +107,7 @@ class Engine:
         self._max_event = 0
         self._checked_at = timezone.now()
         self._checked_mono = 0.0
+        self._seen_events: dict[int, dt.datetime] = {}
         self.load_seconds = 0.0
 
     # --- loading and freshness -------------------------------------------------------
@@ -125,16 +126,20 @@ class Engine:
                 self._load_all()
                 return
             since = self._checked_at - REREAD_WINDOW
-            changed = set(
-                ReportEvent.objects.filter(Q(pk__gt=self._max_event) | Q(at__gte=since))
-                .values_list("report_id", flat=True)
-                .distinct()
-            )
-            self._checked_at = timezone.now()
+            now = timezone.now()
+            events = ReportEvent.objects.filter(
+                Q(pk__gt=self._max_event) | Q(at__gte=since)
+            ).values_list("pk", "report_id", "at")
+            changed = set()
+            for pk, report_id, at in events:
+                if pk not in self._seen_events:
+                    self._seen_events[pk] = at
+                    changed.add(report_id)
+                    self._max_event = max(self._max_event, pk)
+            # Events older than the window will not be read again: forget them.
+            self._seen_events = {k: v for k, v in self._seen_events.items() if v >= since}
+            self._checked_at = now
             if changed:
-                self._max_event = max(
-                    self._max_event, ReportEvent.objects.aggregate(m=Max("pk"))["m"] or 0
-                )
                 self._reload_reports(changed)
 
     def invalidate(self) -> None:
@@ -163,10 +168,21 @@ class Engine:
         self._facts: dict[str, Facts] = {}
         self._cubes: dict[tuple[str, int], Cube] = {}
         self._vectors: dict[tuple[str, str, int], np.ndarray] = {}
-        # One row per counted report (for completeness); removed reports get unit -1.
+        # One row per counted report (for completeness), reused when the report changes;
+        # a report that stops counting keeps its row with unit -1.
         self._meta_row: dict[int, int] = {}
-        self._meta = {name: np.zeros(0, dtype=np.int32) for name in ("unit", "form", "on_time")}
-        self._meta_period: list[str] = []
+        self._meta = {
+            name: np.zeros(0, dtype=np.int32) for name in ("unit", "form", "on_time", "period")
+        }
+        self._period_index: dict[str, int] = {}
+        self._populations: dict[tuple[int, str, int], tuple[np.ndarray, np.ndarray]] = {}
+        # Recent events are already in what is loaded below (a later commit of an older id
+        # will still show up as unseen).
+        self._seen_events = dict(
+            ReportEvent.objects.filter(at__gte=self._checked_at - REREAD_WINDOW).values_list(
+                "pk", "at"
+            )
+        )
         self._add_reports(Report.objects.filter(effective_version__isnull=False))
         self._loaded = True
         self.load_seconds = time.perf_counter() - started
@@ -189,43 +205,59 @@ class Engine:
         units = [self._unit_pos.get(u, -1) for u in unit_ids]
         blobs = [bytes(b or b"") for b in packed]
         on_times = [bool(x) for x in on_time_t]
-        base = len(self._meta_period)
-        for i, pk in enumerate(pks):
-            self._meta_row[pk] = base + i
-        self._meta_period += periods
-        for name, column in (("unit", units), ("form", forms), ("on_time", on_times)):
-            self._meta[name] = np.concatenate([self._meta[name], np.array(column, dtype=np.int32)])
+        for code in periods:
+            self._period_index.setdefault(code, len(self._period_index))
+        columns = {
+            "unit": np.array(units, dtype=np.int32),
+            "form": np.array(forms, dtype=np.int32),
+            "on_time": np.array(on_times, dtype=np.int32),
+            "period": np.array([self._period_index[p] for p in periods], dtype=np.int32),
+        }
+        meta_rows = np.array([self._meta_row.get(pk, -1) for pk in pks], dtype=np.int64)
+        fresh = np.flatnonzero(meta_rows < 0)
+        meta_rows[fresh] = len(self._meta["unit"]) + np.arange(len(fresh))
+        for name, column in columns.items():
+            grown = np.concatenate([self._meta[name], np.zeros(len(fresh), dtype=np.int32)])
+            grown[meta_rows] = column
+            self._meta[name] = grown
+        for pk, row in zip(pks, meta_rows.tolist(), strict=True):
+            self._meta_row[pk] = row
         records = np.frombuffer(b"".join(blobs), dtype=PACK_DTYPE)
         if len(records) and records["key"].max() >= len(self._key_pos):
             self._load_keys()  # keys created after the engine loaded
         counts = np.array([len(b) // PACK_DTYPE_SIZE for b in blobs])
         report = np.repeat(np.array(pks, dtype=np.int64), counts)
-        unit = np.repeat(np.array(units, dtype=np.int32), counts)
-        key = self._key_pos[records["key"]]
+        unit = np.repeat(columns["unit"], counts)
+        key = self._key_pos[records["key"]].astype(np.int32)
         value = records["value"].astype(np.float64)
-        period_codes = sorted(set(periods))
-        period_index = {code: i for i, code in enumerate(period_codes)}
-        period_of_value = np.repeat(np.array([period_index[p] for p in periods]), counts)
-        for i, code in enumerate(period_codes):
-            chosen = period_of_value == i
-            chosen &= (unit >= 0) & (key >= 0)
+        period_of_value = np.repeat(columns["period"], counts)
+        # One stable sort by period, then slices: no mask over every value per period.
+        order = np.argsort(period_of_value, kind="stable")
+        order = order[(unit[order] >= 0) & (key[order] >= 0)]
+        sorted_periods = period_of_value[order]
+        touched = sorted(set(periods))
+        for code in touched:
+            index = self._period_index[code]
+            lo, hi = np.searchsorted(sorted_periods, [index, index + 1])
+            part = order[lo:hi]
             old = self._facts.get(code) or Facts(_EMPTY_L, _EMPTY_I, _EMPTY_I, _EMPTY_F)
             self._facts[code] = Facts(
-                np.concatenate([old.report, report[chosen]]),
-                np.concatenate([old.unit, unit[chosen]]),
-                np.concatenate([old.key, key[chosen].astype(np.int32)]),
-                np.concatenate([old.value, value[chosen]]),
+                np.concatenate([old.report, report[part]]),
+                np.concatenate([old.unit, unit[part]]),
+                np.concatenate([old.key, key[part]]),
+                np.concatenate([old.value, value[part]]),
             )
-        return set(period_codes)
+        return set(touched)
 
     def _reload_reports(self, report_ids: Iterable[int]) -> None:
         ids = list(report_ids)
         touched: set[str] = set()
+        codes = list(self._period_index)
         for pk in ids:
-            row = self._meta_row.pop(pk, None)
-            if row is not None:
+            row = self._meta_row.get(pk)
+            if row is not None and self._meta["unit"][row] >= 0:
                 self._meta["unit"][row] = -1
-                touched.add(self._meta_period[row])
+                touched.add(codes[self._meta["period"][row]])
         for code in touched:
             facts = self._facts[code]
             keep = ~np.isin(facts.report, ids)
@@ -374,7 +406,12 @@ class Engine:
         facts = self._period_facts(period)
         index = facts.unit.astype(np.int64) * n_keys + facts.key
         size = n_rows * n_keys
-        sums = np.bincount(index, weights=facts.value, minlength=size).reshape(n_rows, n_keys)
+        # float64 even when the period has no values (bincount then returns integers).
+        sums = (
+            np.bincount(index, weights=facts.value, minlength=size)
+            .astype(np.float64, copy=False)
+            .reshape(n_rows, n_keys)
+        )
         counts = np.bincount(index, minlength=size).reshape(n_rows, n_keys)
         maxed = np.array(self._key_aggregation) == Aggregation.MAX
         for step in self._steps[hierarchy]:
@@ -465,8 +502,14 @@ class Engine:
         self, level: int, period: Period, hierarchy: int
     ) -> tuple[np.ndarray, np.ndarray]:
         """Units of `level` in the period and, per cube row, how many lie below it."""
-        members = self.units_of_level(level, period)
-        return members, self._count_up(members, np.ones(len(members)), hierarchy)
+        key = (level, period.code, hierarchy)
+        if key not in self._populations:
+            members = self.units_of_level(level, period)
+            self._populations[key] = (
+                members,
+                self._count_up(members, np.ones(len(members)), hierarchy),
+            )
+        return self._populations[key]
 
     def _count_up(self, members: np.ndarray, weights: np.ndarray, hierarchy: int) -> np.ndarray:
         n_units = len(self.unit_ids) + 1
@@ -622,10 +665,8 @@ class Engine:
             members, expected = self._population(level, period, hierarchy)
             received = np.zeros(len(self.unit_ids), dtype=float)
             on_time = np.zeros(len(self.unit_ids), dtype=float)
-            rows_of = np.array(
-                [i for i, code in enumerate(self._meta_period) if code == period.code],
-                dtype=np.int64,
-            )
+            index = self._period_index.get(period.code, -1)
+            rows_of = np.flatnonzero(self._meta["period"] == index)
             if len(rows_of):
                 mine = rows_of[
                     (self._meta["form"][rows_of] == form_id) & (self._meta["unit"][rows_of] >= 0)

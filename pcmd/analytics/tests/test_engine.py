@@ -167,3 +167,22 @@ def test_every_units_total_is_the_sum_of_the_reports_below_it(tree, old, new):
             expected = sum(values[n] for n in below) if below else None
             assert _media(unit, period) == expected, (unit.name, period)
         assert _media(None, "2024S1") == (sum(old.values()) if old else None)
+
+
+def test_a_year_with_only_its_second_half_reported_still_adds_up(tree):
+    _load(tree, "2026S2", {"ka": 4})
+    assert _media(tree["ka"], "2026") == 4
+
+
+def test_checking_for_changes_again_keeps_the_cached_totals(tree):
+    report = make_report(tree["kh"], "2026S1", state=ReportState.SUBMITTED)
+    period = parse_period("2026S1")
+    assert _media(tree["ht"], "2026S1") == 6
+    cube = engine().cube(period.code, 0)
+    engine().changed()  # force a check: the submission is still inside the re-read window
+    assert _media(tree["ht"], "2026S1") == 6
+    assert engine().cube(period.code, 0) is cube  # nothing new: the totals were kept
+    rows_before = len(engine()._meta["unit"])
+    services.report_return(actor=None, report=report, comment="Sai")
+    assert _media(tree["ht"], "2026S1") is None
+    assert len(engine()._meta["unit"]) == rows_before  # the report's row was reused

@@ -5,6 +5,7 @@ load, not one per report: the engines of every process then reload.
 """
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -21,6 +22,10 @@ from pcmd.reporting.services.reports import _ensure_value_keys
 from pcmd.reporting.values import pack
 
 BATCH = 2000
+REPORT_COLUMNS = (
+    "id, form_id, unit_id, period, period_start, period_end, due_date, state, "
+    "current_version_id, effective_version_id, first_submitted_at, on_time, created, updated"
+)
 
 
 def _allocate_ids(table: str, count: int) -> list[int]:
@@ -65,16 +70,17 @@ def reports_bulk_load(
     json_field = ReportVersion._meta.get_field("values")
     report_table, version_table = Report._meta.db_table, ReportVersion._meta.db_table
     report_sql = (
-        f"INSERT INTO {report_table} (id, form_id, unit_id, agency_id, period, period_start, "  # noqa: S608
-        "period_end, due_date, state, current_version_id, effective_version_id, "
-        "first_submitted_at, on_time, created, updated) "
-        "VALUES (%s, %s, %s, NULL, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+        f"INSERT INTO {report_table} ({REPORT_COLUMNS}) "  # noqa: S608
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
     )
     values_column = ops.quote_name("values")  # a reserved word in SQL
+    version_columns = (
+        f"id, report_id, number, state, {values_column}, narratives, comments, packed, "
+        "revision, created, updated, submitted_at, decided_at, decision_comment"
+    )
     version_sql = (
-        f"INSERT INTO {version_table} (id, report_id, number, state, {values_column}, "  # noqa: S608
-        "narratives, comments, packed, revision, created, updated, submitted_at, decided_at, "
-        "decision_comment) VALUES (%s, %s, 1, %s, %s, %s, %s, %s, 1, %s, %s, %s, %s, '')"
+        f"INSERT INTO {version_table} ({version_columns}) "  # noqa: S608
+        "VALUES (%s, %s, 1, %s, %s, %s, %s, %s, 1, %s, %s, %s, %s, '')"
     )
     empty = json_field.get_db_prep_save({}, connection)
     loaded = 0
@@ -92,52 +98,79 @@ def reports_bulk_load(
         version_ids = _allocate_ids(version_table, len(batch))
         start, end = ops.adapt_datefield_value(parsed.start), ops.adapt_datefield_value(parsed.end)
         due_at = ops.adapt_datefield_value(due)
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                report_sql,
-                [
-                    (
-                        rid,
-                        form.pk,
-                        unit_id,
-                        parsed.code,
-                        start,
-                        end,
-                        due_at,
-                        state,
-                        vid,
-                        vid,
-                        at,
-                        on_time,
-                        now,
-                        now,
-                    )
-                    for rid, vid, (unit_id, _v, _n) in zip(
-                        report_ids, version_ids, batch, strict=True
-                    )
-                ],
+        report_rows = [
+            (
+                rid,
+                form.pk,
+                unit_id,
+                parsed.code,
+                start,
+                end,
+                due_at,
+                state,
+                vid,
+                vid,
+                at,
+                on_time,
+                now,
+                now,
             )
-            cursor.executemany(
-                version_sql,
-                [
+            for rid, vid, (unit_id, _v, _n) in zip(report_ids, version_ids, batch, strict=True)
+        ]
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # COPY: several times faster than INSERTs for a national load.
+                version_rows = [
                     (
                         vid,
                         rid,
+                        1,
                         state,
-                        json_field.get_db_prep_save(dict(values), connection),
-                        json_field.get_db_prep_save(dict(narratives), connection),
-                        empty,
+                        json.dumps(values, ensure_ascii=False),
+                        json.dumps(narratives, ensure_ascii=False),
+                        "{}",
                         pack(values, key_ids),
+                        1,
                         now,
                         now,
                         at,
                         decided,
+                        "",
                     )
                     for rid, vid, (_u, values, narratives) in zip(
                         report_ids, version_ids, batch, strict=True
                     )
-                ],
-            )
+                ]
+                raw = cursor.cursor
+                with raw.copy(f"COPY {report_table} ({REPORT_COLUMNS}) FROM STDIN") as copy:
+                    for row in report_rows:
+                        copy.write_row(row)
+                with raw.copy(f"COPY {version_table} ({version_columns}) FROM STDIN") as copy:
+                    for version_row in version_rows:
+                        copy.write_row(version_row)
+            else:
+                cursor.executemany(report_sql, report_rows)
+                cursor.executemany(
+                    version_sql,
+                    [
+                        (
+                            vid,
+                            rid,
+                            state,
+                            json_field.get_db_prep_save(dict(values), connection),
+                            json_field.get_db_prep_save(dict(narratives), connection),
+                            empty,
+                            pack(values, key_ids),
+                            now,
+                            now,
+                            at,
+                            decided,
+                        )
+                        for rid, vid, (_u, values, narratives) in zip(
+                            report_ids, version_ids, batch, strict=True
+                        )
+                    ],
+                )
         loaded += sum(len(values) for _u, values, _n in batch)
         batch.clear()
 
