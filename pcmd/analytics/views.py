@@ -79,13 +79,18 @@ def _crumbs(unit: AdministrativeUnit | None) -> list[AdministrativeUnit]:
     return sorted(ancestors, key=lambda u: u.depth)
 
 
-@login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def _asked_unit(request: HttpRequest) -> AdministrativeUnit | None:
+    """The unit of ?unit= (empty: the country), or without it the user's own unit."""
     unit_id = _int(request.GET.get("unit"))
     if unit_id is None and "unit" not in request.GET:
         home = selectors.home_unit(request.user)
         unit_id = home.pk if home else None
-    unit = selectors.analytics_unit(request.user, unit_id)
+    return selectors.analytics_unit(request.user, unit_id)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    unit = _asked_unit(request)
     period = _period(request.GET.get("period"))
     area = request.GET.get("area") or None
     if area and area not in Area.values:
@@ -225,11 +230,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def completeness(request: HttpRequest) -> HttpResponse:
-    unit_id = _int(request.GET.get("unit"))
-    if unit_id is None and "unit" not in request.GET:
-        home = selectors.home_unit(request.user)
-        unit_id = home.pk if home else None
-    unit = selectors.analytics_unit(request.user, unit_id)
+    unit = _asked_unit(request)
     forms = list(Form.objects.filter(active=True))
     form_id = _int(request.GET.get("form"))
     form = next((f for f in forms if f.pk == form_id), forms[0] if forms else None)

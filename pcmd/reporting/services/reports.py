@@ -400,20 +400,7 @@ def report_approve(*, actor: Any, report: Report, comment: str = "") -> Report:
         return report
     if report.state != ReportState.SUBMITTED:
         raise ServiceError(_("Chỉ duyệt được báo cáo đã gửi."))
-    version = _current(report)
-    before_report, before_version = snapshot(report), snapshot(version)
-    version.state = ReportState.APPROVED
-    version.decided_by = _user(actor)
-    version.decided_at = timezone.now()
-    version.decision_comment = nfc(comment)
-    version.save()
-    report.state = ReportState.APPROVED
-    report.effective_version = version
-    report.save()
-    change_record(actor=actor, action=Action.UPDATE, obj=version, before=before_version)
-    change_record(actor=actor, action=Action.UPDATE, obj=report, before=before_report)
-    _event(report, version, EventAction.APPROVED, actor, nfc(comment))
-    return report
+    return _decide(actor, report, ReportState.APPROVED, comment)
 
 
 @transaction.atomic
@@ -430,22 +417,32 @@ def report_return(*, actor: Any, report: Report, comment: str) -> Report:
         return report
     if report.state != ReportState.SUBMITTED:
         raise ServiceError(_("Chỉ trả lại được báo cáo đang chờ duyệt."))
+    return _decide(actor, report, ReportState.RETURNED, comment)
+
+
+def _decide(actor: Any, report: Report, state: str, comment: str) -> Report:
+    """Record the level above's decision on the current version, with the change log."""
     version = _current(report)
     before_report, before_version = snapshot(report), snapshot(version)
-    version.state = ReportState.RETURNED
+    version.state = state
     version.decided_by = _user(actor)
     version.decided_at = timezone.now()
     version.decision_comment = nfc(comment)
-    version.revision += 1
+    if state == ReportState.RETURNED:
+        version.revision += 1  # copies open before the return are out of date
     version.save()
-    report.state = ReportState.RETURNED
+    report.state = state
+    # A returned version stops counting; the last approved one (if any) counts again.
     report.effective_version = (
-        report.versions.filter(state=ReportState.APPROVED).order_by("-number").first()
+        version
+        if state == ReportState.APPROVED
+        else report.versions.filter(state=ReportState.APPROVED).order_by("-number").first()
     )
     report.save()
     change_record(actor=actor, action=Action.UPDATE, obj=version, before=before_version)
     change_record(actor=actor, action=Action.UPDATE, obj=report, before=before_report)
-    _event(report, version, EventAction.RETURNED, actor, nfc(comment))
+    action = EventAction.APPROVED if state == ReportState.APPROVED else EventAction.RETURNED
+    _event(report, version, action, actor, nfc(comment))
     return report
 
 
