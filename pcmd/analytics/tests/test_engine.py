@@ -186,3 +186,12 @@ def test_checking_for_changes_again_keeps_the_cached_totals(tree):
     services.report_return(actor=None, report=report, comment="Sai")
     assert _media(tree["ht"], "2026S1") is None
     assert len(engine()._meta["unit"]) == rows_before  # the report's row was reused
+
+
+def test_a_years_share_of_people_reached_takes_the_year_to_date_figures(tree):
+    # People trained are counted from the start of the year ("last"), so a year's share
+    # is the second half's cumulative figure over the staff at the end: never above 100%.
+    _load(tree, "2026S1", {"ka": 1}, **{"STAFF_TOTAL.commune": "10", "STAFF_TRAINED.commune": "8"})
+    _load(tree, "2026S2", {"ka": 1}, **{"STAFF_TOTAL.commune": "10", "STAFF_TRAINED.commune": "9"})
+    share = Indicator.objects.get(code="IND_STAFF_TRAINED_LOCAL")
+    assert engine().indicator(share, tree["ka"].pk, parse_period("2026")).value == 90
