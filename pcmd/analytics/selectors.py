@@ -14,7 +14,7 @@ from pcmd.analytics.attainment import Attainment, judge, targets_for
 from pcmd.analytics.engine import CURRENT, IndicatorValue, engine
 from pcmd.core.scoping import scope_for
 from pcmd.geo.models import AdministrativeUnit, UnitLevel, valid_at
-from pcmd.reporting.models import Form, Indicator
+from pcmd.reporting.models import Form, Indicator, IndicatorKind
 from pcmd.reporting.periods import Period
 
 
@@ -61,7 +61,12 @@ class IndicatorRow:
 
 
 def indicators(*, area: str | None = None) -> list[Indicator]:
-    qs = Indicator.objects.filter(active=True).select_related("condition_element")
+    # Registry counts have no figures until the registries are kept (issues 5 and 6).
+    qs = (
+        Indicator.objects.filter(active=True)
+        .exclude(kind=IndicatorKind.REGISTRY)
+        .select_related("condition_element")
+    )
     return list(qs.filter(area=area) if area else qs)
 
 
