@@ -1,13 +1,13 @@
 import pytest
 from hypothesis import HealthCheck, settings
 
+from pcmd.geo.tests.factories import make_reform_tree
+from pcmd.orgs.matching import agency_matcher_reset
+
 # The suite runs on a 2-core machine, sometimes beside other work: generating inputs may be
 # slow there, which says nothing about the code under test.
 settings.register_profile("pcmd", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("pcmd")
-
-from pcmd.geo.tests.factories import make_reform_tree
-from pcmd.orgs.matching import agency_matcher_reset
 
 
 @pytest.fixture
