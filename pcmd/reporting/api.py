@@ -113,7 +113,7 @@ class Problem(Schema):
 
 
 def _report_out(report: Report) -> dict[str, Any]:
-    version = services._current(report)
+    version = selectors.report_current_version(report)
     check = services.report_check(report, version)
     return {
         "id": report.pk,

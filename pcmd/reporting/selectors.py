@@ -1,6 +1,5 @@
 """Reads of the reporting app, scoped by the user's units."""
 
-import datetime as dt
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -112,6 +111,11 @@ def report_find(*, user: Any, form: Form, unit: AdministrativeUnit, period: str)
     return report_list(user=user, form=form, period=period).filter(unit=unit).first()
 
 
+def report_current_version(report: Report) -> ReportVersion:
+    """The version being edited or decided (every report has one from its creation)."""
+    return ReportVersion.objects.get(pk=report.current_version_id or 0)
+
+
 def report_versions(report: Report) -> QuerySet[ReportVersion]:
     return report.versions.select_related("created_by", "submitted_by", "decided_by").order_by(
         "-number"
@@ -173,19 +177,6 @@ def can_approve(user: Any, report: Report) -> bool:
     if parent is None:
         return is_system_admin(user)
     return user_can(user, Perm.REPORT_APPROVE, parent)
-
-
-def periods_open(form: Form, today: dt.date | None = None, count: int = 4) -> list[str]:
-    """The form's recent periods (the current one and those before), newest first."""
-    from pcmd.reporting.periods import PeriodType, period_of
-
-    today = today or dt.date.today()
-    period = period_of(PeriodType(form.period_type), today)
-    codes = []
-    for _ in range(count):
-        codes.append(period.code)
-        period = period.previous()
-    return codes
 
 
 def report_evidence(report: Report, pk: int) -> Any:

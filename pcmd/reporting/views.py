@@ -247,7 +247,7 @@ def _values_from_post(
 ) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     """What the page sends, less the cells still showing what is stored: the page sends
     every cell, and re-reading an unchanged, locally formatted number could alter it."""
-    version = services._current(report)
+    version = selectors.report_current_version(report)
     types = {row.key: row.value_type for row in selectors.form_layout(report.form)}
     pending = version.comments.get("_pending", {})
     values = {

@@ -162,11 +162,6 @@ def report_open(
     return report
 
 
-def _current(report: Report) -> ReportVersion:
-    """The version being edited or decided (every report has one from its creation)."""
-    return ReportVersion.objects.get(pk=report.current_version_id or 0)
-
-
 def _user(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
@@ -213,7 +208,7 @@ def report_save(
     """
     _require_enter(actor, report.unit)
     report = Report.objects.select_for_update().get(pk=report.pk)
-    version = _current(report)
+    version = selectors.report_current_version(report)
     if report.state not in (ReportState.DRAFT, ReportState.RETURNED):
         raise ServiceError(
             _("Báo cáo đã gửi hoặc đã duyệt nên không sửa được; hãy mở lại để đính chính.")
@@ -351,7 +346,7 @@ def report_submit(*, actor: Any, report: Report, revision: int | None = None) ->
     """
     _require_enter(actor, report.unit)
     report = Report.objects.select_for_update().get(pk=report.pk)
-    version = _current(report)
+    version = selectors.report_current_version(report)
     if report.state in (ReportState.SUBMITTED, ReportState.APPROVED):
         return report
     if revision is not None and revision != version.revision:
@@ -422,7 +417,7 @@ def report_return(*, actor: Any, report: Report, comment: str) -> Report:
 
 def _decide(actor: Any, report: Report, state: str, comment: str) -> Report:
     """Record the level above's decision on the current version, with the change log."""
-    version = _current(report)
+    version = selectors.report_current_version(report)
     before_report, before_version = snapshot(report), snapshot(version)
     version.state = state
     version.decided_by = _user(actor)
@@ -460,7 +455,7 @@ def report_reopen(*, actor: Any, report: Report, reason: str) -> Report:
         if report.state == ReportState.DRAFT and report.versions.count() > 1:
             return report  # already reopened (a retried request)
         raise ServiceError(_("Chỉ đính chính được báo cáo đã duyệt."))
-    old = _current(report)
+    old = selectors.report_current_version(report)
     version = ReportVersion.objects.create(
         report=report,
         number=old.number + 1,
@@ -495,7 +490,7 @@ def evidence_add(*, actor: Any, report: Report, upload: UploadedFile) -> ReportE
     if (upload.size or 0) > EVIDENCE_MAX_BYTES:
         raise ServiceError(_("Tệp lớn hơn 20 MB (%(name)s).") % {"name": name})
     evidence = ReportEvidence(
-        version=_current(report),
+        version=selectors.report_current_version(report),
         name=name,
         size=upload.size or 0,
         uploaded_by=_user(actor),

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pcmd.geo.models import AdministrativeUnit
+from pcmd.reporting import selectors
 from pcmd.reporting.models import Form, Report, ReportState
 from pcmd.reporting.services import reports as services
 
@@ -58,7 +59,7 @@ def make_report(
     """A report of the standard form, saved with BASE_VALUES (updated by `values`) and taken
     to `state` (submitted or approved through the services)."""
     report = services.report_open(actor=actor, form=standard_form(), unit=unit, period=period)
-    version = services._current(report)
+    version = selectors.report_current_version(report)
     services.report_save(
         actor=actor,
         report=report,

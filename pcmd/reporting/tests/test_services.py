@@ -12,6 +12,7 @@ from pcmd.audit.models import ObjectChange
 from pcmd.core.errors import ServiceError
 from pcmd.plans.models import PlanStatus
 from pcmd.plans.tests.factories import make_plan
+from pcmd.reporting import selectors
 from pcmd.reporting.models import (
     EventAction,
     FormSchedule,
@@ -115,7 +116,7 @@ def test_a_negative_count_is_refused(tree, officer):
 
 def test_rules_across_fields_block_submission(tree, officer):
     report = make_report(tree["kh"], "2026S1", actor=officer, values={"BUSINESSES_INSPECTED": "40"})
-    check = services.report_check(report, services._current(report))
+    check = services.report_check(report, selectors.report_current_version(report))
     assert "BUSINESSES_INSPECTED" in check.errors  # more inspected than at-risk businesses
     with pytest.raises(ServiceError, match="Chưa gửi được"):
         services.report_submit(actor=officer, report=report)
@@ -124,20 +125,20 @@ def test_rules_across_fields_block_submission(tree, officer):
 def test_a_missing_required_value_blocks_submission(tree, officer):
     report = make_report(tree["kh"], "2026S1", actor=officer)
     _save(report, officer, values={"MEDIA_ITEMS": ""})
-    check = services.report_check(report, services._current(report))
+    check = services.report_check(report, selectors.report_current_version(report))
     assert check.missing["MEDIA_ITEMS"] == "Bắt buộc nhập." and not check.ok
 
 
 def test_a_stale_copy_cannot_overwrite_a_newer_save(tree, officer):
     report = make_report(tree["kh"], "2026S1", actor=officer)
-    stale = services._current(report).revision
+    stale = selectors.report_current_version(report).revision
     colleague = member(tree["kh"], Role.COMMUNE_OFFICER, username="dongnghiep")
     _save(report, colleague, values={"MEDIA_ITEMS": "9"})
     with pytest.raises(services.ReportConflict, match="đã lưu báo cáo này"):
         services.report_save(
             actor=officer, report=report, revision=stale, values={"MEDIA_ITEMS": "1"}
         )
-    assert services._current(report).values["MEDIA_ITEMS"] == "9"
+    assert selectors.report_current_version(report).values["MEDIA_ITEMS"] == "9"
 
 
 def test_submitting_twice_submits_once(tree, officer):
@@ -220,7 +221,7 @@ def test_outliers_need_a_comment_before_submission(tree):
     for period in ("2023S1", "2023S2", "2024S1"):
         make_report(old, period, state=ReportState.SUBMITTED, values={"MEDIA_ITEMS": "10"})
     report = make_report(old, "2024S2", values={"MEDIA_ITEMS": "400"})
-    check = services.report_check(report, services._current(report))
+    check = services.report_check(report, selectors.report_current_version(report))
     assert "MEDIA_ITEMS" in check.warnings and "MEDIA_ITEMS" not in check.errors
     with pytest.raises(ServiceError):
         services.report_submit(actor=None, report=report)
