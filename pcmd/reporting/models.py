@@ -391,7 +391,8 @@ class ReportState(models.TextChoices):
 class Report(models.Model):
     """One unit's (or one agency's) report on one form for one period."""
 
-    form = models.ForeignKey(Form, on_delete=models.PROTECT, related_name="reports")
+    # Searched by (form, period, ...) through the indexes below, never by form alone.
+    form = models.ForeignKey(Form, on_delete=models.PROTECT, related_name="reports", db_index=False)
     unit = models.ForeignKey(
         "geo.AdministrativeUnit",
         on_delete=models.PROTECT,
@@ -410,11 +411,18 @@ class Report(models.Model):
     )
     # The version being edited or decided; the version counted in roll-ups (the latest
     # submitted or approved one) may be older while a correction is drafted.
+    # Not indexed: they are followed from the report, never searched (an index each would
+    # only slow national loads).
     current_version = models.ForeignKey(
-        "ReportVersion", null=True, on_delete=models.SET_NULL, related_name="+"
+        "ReportVersion", null=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     effective_version = models.ForeignKey(
-        "ReportVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "ReportVersion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     first_submitted_at = models.DateTimeField(_("gửi lần đầu"), null=True, blank=True)
     # Whether the first submission came by the due date (local day); set when submitted.
@@ -449,7 +457,10 @@ class Report(models.Model):
 
 
 class ReportVersion(models.Model):
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="versions")
+    # The unique (report, number) index serves lookups by report: no second index.
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="versions", db_index=False
+    )
     number = models.PositiveIntegerField(_("phiên bản"))
     state = models.CharField(
         _("trạng thái"), max_length=10, choices=ReportState.choices, default=ReportState.DRAFT

@@ -113,6 +113,37 @@ def pack(values: Mapping[str, str], key_ids: Mapping[str, int]) -> bytes:
     return np.array(records, dtype=PACK_DTYPE).tobytes() if records else b""
 
 
+def pack_many(many: list[Mapping[str, str]], key_ids: Mapping[str, int]) -> list[bytes]:
+    """`pack` for many reports at once: one numpy conversion instead of one per value."""
+    keys: list[int] = []
+    raws: list[object] = []
+    counts: list[int] = []
+    for values in many:
+        before = len(keys)
+        for key, value in values.items():
+            key_id = key_ids.get(key)
+            if key_id is None or value == "":
+                continue
+            keys.append(key_id)
+            raws.append(1.0 if value == "true" else 0.0 if value == "false" else value)
+        counts.append(len(keys) - before)
+    try:
+        numbers = np.array(raws, dtype=np.float64)
+    except ValueError:  # a text value among them: take the careful way
+        return [pack(values, key_ids) for values in many]
+    records = np.empty(len(keys), dtype=PACK_DTYPE)
+    records["key"] = keys
+    records["value"] = numbers
+    data = records.tobytes()
+    size = records.dtype.itemsize
+    out = []
+    offset = 0
+    for count in counts:
+        out.append(data[offset : offset + count * size])
+        offset += count * size
+    return out
+
+
 # --- expressions: "A + B - C.female" over a report's values or the engine's totals ---
 
 

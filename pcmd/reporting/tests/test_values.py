@@ -12,6 +12,7 @@ from pcmd.reporting.values import (
     evaluate,
     is_outlier,
     pack,
+    pack_many,
     parse_expression,
 )
 
@@ -81,3 +82,17 @@ def test_a_value_far_outside_the_units_history_is_an_outlier():
 def test_a_value_equal_to_the_median_is_never_an_outlier(history):
     median = sorted(history)[len(history) // 2]
     assert not is_outlier(float(median), [float(h) for h in history])
+
+
+@given(
+    st.lists(
+        st.dictionaries(
+            st.sampled_from(["A", "B", "C.x"]),
+            st.one_of(st.integers(0, 10**9).map(str), st.sampled_from(["true", "false", ""])),
+        ),
+        max_size=20,
+    )
+)
+def test_packing_many_reports_at_once_equals_packing_each(many):
+    ids = {"A": 1, "B": 2, "C.x": 3}
+    assert pack_many(many, ids) == [pack(values, ids) for values in many]
