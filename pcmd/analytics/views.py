@@ -12,7 +12,7 @@ from pcmd.analytics import charts, selectors
 from pcmd.analytics.attainment import STATUS_LABELS
 from pcmd.geo.models import AdministrativeUnit
 from pcmd.plans.models import Area
-from pcmd.reporting.exchange import table_csv, table_xlsx
+from pcmd.reporting.exchange import table_download
 from pcmd.reporting.models import Form
 from pcmd.reporting.periods import Period, PeriodError, PeriodType, parse_period, period_of
 
@@ -46,30 +46,10 @@ def period_choices(today: dt.date | None = None) -> list[Period]:
     return [p for p in out if p.start <= today]
 
 
-def _fmt(value: float | None, decimals: int = 0) -> str:
-    from django.utils.formats import number_format
-
-    if value is None:
-        return "—"
-    return number_format(
-        round(value, decimals), decimal_pos=decimals, use_l10n=True, force_grouping=True
-    )
-
-
 def _export(
     request: HttpRequest, title: str, headers: list[str], rows: list[list[Any]]
 ) -> HttpResponse:
-    fmt = request.GET.get("export", "")
-    if fmt == "csv":
-        response = HttpResponse(table_csv(headers, rows), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            table_xlsx(title=title, headers=headers, rows=rows),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    slug = "".join(ch if ch.isalnum() else "-" for ch in title.lower())[:60]
-    response["Content-Disposition"] = f'attachment; filename="{slug}.{fmt}"'
-    return response
+    return table_download(request.GET["export"], title=title, headers=headers, rows=rows)
 
 
 def _crumbs(unit: AdministrativeUnit | None) -> list[AdministrativeUnit]:

@@ -19,3 +19,11 @@ def fold(value: str) -> str:
     decomposed = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return _SPACES.sub(" ", stripped.lower()).strip()
+
+
+def in_language(vi: str, en: str) -> str:
+    """The English text when the active language is English and one is known, else the
+    Vietnamese: how catalogue rows that carry both names are shown."""
+    from django.utils.translation import get_language
+
+    return en if en and (get_language() or "vi").startswith("en") else vi

@@ -8,9 +8,10 @@ import datetime as dt
 
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from pcmd.core.text import in_language
 from pcmd.geo.models import UnitLevel
 
 # Agencies belong to provinces, districts and communes, not to villages.
@@ -48,9 +49,7 @@ class AgencyType(models.Model):
     @property
     def label(self) -> str:
         """The name in the active language (English when it is English and one is known)."""
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
+        return in_language(self.name, self.name_en)
 
 
 class AgencyTypeName(models.Model):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -976,3 +977,25 @@ def table_xlsx(*, title: str, headers: Sequence[str], rows: Sequence[Sequence[ob
     if headers:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(len(rows) + 1, 1)}"
     return _save(wb)
+
+
+TABLE_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def table_download(
+    fmt: str, *, title: str, headers: Sequence[str], rows: Sequence[Sequence[object]]
+) -> HttpResponse:
+    """A table as a CSV or XLSX download (every table of the pages downloads this way)."""
+    content = (
+        table_csv(headers, rows)
+        if fmt == "csv"
+        else table_xlsx(title=title, headers=headers, rows=rows)
+    )
+    response = HttpResponse(content, content_type=TABLE_TYPES[fmt])
+    # ASCII file names: "Tình hình gửi báo cáo" → tinh-hinh-gui-bao-cao.
+    slug = "".join(ch if ch.isalnum() and ch.isascii() else "-" for ch in fold(title))[:60]
+    response["Content-Disposition"] = f'attachment; filename="{slug}.{fmt}"'
+    return response

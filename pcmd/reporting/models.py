@@ -13,9 +13,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from pcmd.core.text import in_language
 from pcmd.geo.models import UnitLevel
 from pcmd.plans.models import Area
 
@@ -57,9 +58,7 @@ class Bilingual(models.Model):
 
     @property
     def name(self) -> str:
-        if (get_language() or "vi").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_vi
+        return in_language(self.name_vi, self.name_en)
 
 
 class ValueType(models.TextChoices):
@@ -280,9 +279,7 @@ class FormSection(models.Model):
 
     @property
     def title(self) -> str:
-        if (get_language() or "vi").startswith("en") and self.title_en:
-            return self.title_en
-        return self.title_vi
+        return in_language(self.title_vi, self.title_en)
 
 
 class FormElement(models.Model):
@@ -357,9 +354,7 @@ class ValidationRule(models.Model):
 
     @property
     def message(self) -> str:
-        if (get_language() or "vi").startswith("en") and self.message_en:
-            return self.message_en
-        return self.message_vi
+        return in_language(self.message_vi, self.message_en)
 
 
 class ValueKey(models.Model):

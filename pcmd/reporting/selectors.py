@@ -126,36 +126,25 @@ def report_events(report: Report) -> QuerySet[ReportEvent]:
     return report.events.select_related("user", "version").order_by("-id")
 
 
+def _counted_before(report: Report) -> QuerySet[Report]:
+    """The same unit's counted reports of the form for earlier periods, latest first."""
+    return Report.objects.filter(
+        form=report.form,
+        unit=report.unit,
+        agency=report.agency,
+        period_end__lt=report.period_start,
+        effective_version__isnull=False,
+    ).order_by("-period_end")
+
+
 def report_previous(report: Report) -> Report | None:
     """The unit's counted report of this form for the period before (for comparison)."""
-    return (
-        Report.objects.filter(
-            form=report.form,
-            unit=report.unit,
-            agency=report.agency,
-            period_end__lt=report.period_start,
-            effective_version__isnull=False,
-        )
-        .select_related("effective_version")
-        .order_by("-period_end")
-        .first()
-    )
+    return _counted_before(report).select_related("effective_version").first()
 
 
 def report_history_values(report: Report, limit: int = 6) -> list[dict[str, str]]:
     """The values of the unit's last counted reports of this form (for outlier checks)."""
-    return [
-        values
-        for values in Report.objects.filter(
-            form=report.form,
-            unit=report.unit,
-            agency=report.agency,
-            period_end__lt=report.period_start,
-            effective_version__isnull=False,
-        )
-        .order_by("-period_end")
-        .values_list("effective_version__values", flat=True)[:limit]
-    ]
+    return list(_counted_before(report).values_list("effective_version__values", flat=True)[:limit])
 
 
 def approval_queue(*, user: Any) -> QuerySet[Report]:

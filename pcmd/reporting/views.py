@@ -17,9 +17,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from pcmd.accounts.roles import Perm
 from pcmd.accounts.selectors import user_units_with
 from pcmd.core.errors import ServiceError, refusal_text
+from pcmd.core.text import in_language
 from pcmd.geo.models import AdministrativeUnit, UnitLevel
 from pcmd.reporting import selectors
-from pcmd.reporting.exchange import LayoutRow
+from pcmd.reporting.exchange import LayoutRow, table_download
 from pcmd.reporting.forms import OpenReportForm, ReportFilterForm
 from pcmd.reporting.models import Report, ReportState, ReportVersion
 from pcmd.reporting.periods import CutOff, data_window, parse_period
@@ -100,8 +101,6 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 
 def _export_reports(fmt: str, reports: Any) -> HttpResponse:
-    from pcmd.reporting.exchange import table_csv, table_xlsx
-
     headers = [
         _("Kỳ"),
         _("Đơn vị"),
@@ -125,15 +124,7 @@ def _export_reports(fmt: str, reports: Any) -> HttpResponse:
         ]
         for r in reports[:100000]
     ]
-    if fmt == "csv":
-        response = HttpResponse(table_csv(headers, rows), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            table_xlsx(title=_("Báo cáo định kỳ"), headers=headers, rows=rows),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="bao-cao.{fmt}"'
-    return response
+    return table_download(fmt, title=_("Báo cáo định kỳ"), headers=headers, rows=rows)
 
 
 @login_required
@@ -205,7 +196,7 @@ def _detail_context(request: HttpRequest, report: Report, **extra: Any) -> dict[
     narratives = [
         {
             **n,
-            "label": n["label_en"] if request.LANGUAGE_CODE == "en" else n["label_vi"],
+            "label": in_language(n["label_vi"], n.get("label_en", "")),
             "value": version.narratives.get(n["code"], ""),
             "error": check.missing.get(f"narrative:{n['code']}", "") if show_missing else "",
         }

@@ -24,11 +24,7 @@ from pcmd.reporting.services.reports import report_open, report_save
 from pcmd.reporting.values import InvalidValue, canonical
 
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
-REPORT_FORMATS = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-    "csv": "text/csv; charset=utf-8",
-}
+REPORT_FORMATS = {**exchange.TABLE_TYPES, "json": "application/json"}
 
 
 def _rows_of(report: Report, values: dict[str, str]) -> list[exchange.ValueRow]:

@@ -14,7 +14,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pcmd.accounts.roles import Perm
@@ -22,7 +21,7 @@ from pcmd.accounts.selectors import user_can
 from pcmd.audit.models import Action
 from pcmd.audit.services import change_record, snapshot
 from pcmd.core.errors import ServiceError
-from pcmd.core.text import nfc
+from pcmd.core.text import in_language, nfc
 from pcmd.geo.models import AdministrativeUnit
 from pcmd.orgs.models import Agency
 from pcmd.reporting import selectors
@@ -274,9 +273,11 @@ def report_check(report: Report, version: ReportVersion) -> Check:
     """Validate a version: readable values, required cells, rules, outliers."""
     check = Check()
     values = version.values
-    for key, raw in version.comments.get("_pending", {}).items():
+    pending = version.comments.get("_pending", {})
+    types = _key_types(report.form) if pending else {}
+    for key, raw in pending.items():
         try:
-            canonical(raw, _key_types(report.form).get(key, "text"))
+            canonical(raw, types.get(key, "text"))
         except InvalidValue as exc:
             check.errors[key] = str(exc)
     for code in selectors.form_required_elements(report.form):
@@ -320,19 +321,9 @@ def _event(
 
 
 def _missing_names(form: Form, missing: Mapping[str, str]) -> str:
-    names = dict(DataElement.objects.filter(code__in=missing).values_list("code", "name_vi"))
-    if (get_language() or "vi").startswith("en"):
-        names |= {
-            code: name
-            for code, name in DataElement.objects.filter(code__in=missing).values_list(
-                "code", "name_en"
-            )
-            if name
-        }
+    names = {e.code: e.name for e in DataElement.objects.filter(code__in=missing)}
     labels = {
-        f"narrative:{n['code']}": n.get(
-            "label_en" if (get_language() or "").startswith("en") else "label_vi", n["code"]
-        )
+        f"narrative:{n['code']}": in_language(n.get("label_vi", n["code"]), n.get("label_en", ""))
         for n in form.narratives
     }
     return "; ".join(names.get(code) or labels.get(code, code) for code in missing)
