@@ -1,4 +1,5 @@
 import pytest
+from cryptography.fernet import Fernet
 from hypothesis import HealthCheck, settings
 
 from pcmd.geo.tests.factories import make_reform_tree
@@ -37,6 +38,15 @@ def _fresh_agency_matcher():
 def _media_in_tmp(settings, tmp_path):
     """Uploaded and generated files go to a temporary folder, not the repository's data/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+# One key for the whole run, never a developer's key file (pcmd.core.crypto).
+TEST_ENCRYPTION_KEY = Fernet.generate_key().decode()
+
+
+@pytest.fixture(autouse=True)
+def _test_encryption_key(settings):
+    settings.PCMD_ENCRYPTION_KEYS = TEST_ENCRYPTION_KEY
 
 
 @pytest.fixture(autouse=True)

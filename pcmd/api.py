@@ -14,6 +14,7 @@ from pcmd.core.errors import ServiceError
 from pcmd.geo.api import router as units_router
 from pcmd.orgs.api import router as agencies_router
 from pcmd.plans.api import router as plans_router
+from pcmd.registries.api import router as registries_router
 from pcmd.reporting.api import router as reporting_router
 from pcmd.reporting.services.reports import ReportConflict
 
@@ -116,3 +117,4 @@ api.add_router("/units", units_router, tags=["units"])
 api.add_router("/agencies", agencies_router, tags=["agencies"])
 api.add_router("/plans", plans_router, tags=["plans"])
 api.add_router("", reporting_router, tags=["reporting"])
+api.add_router("", registries_router)

@@ -17,6 +17,12 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 DATA_DIR = Path(env.str("PCMD_DATA_DIR", default=str(BASE_DIR / "data")))
 
+# Keys for personal data encrypted at rest (pcmd.core.crypto): never in the database.
+PCMD_ENCRYPTION_KEYS = env.str("PCMD_ENCRYPTION_KEYS", default="")
+PCMD_ENCRYPTION_KEY_FILE = env.str(
+    "PCMD_ENCRYPTION_KEY_FILE", default=str(DATA_DIR / "keys" / "encryption.keys")
+)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -39,6 +45,7 @@ INSTALLED_APPS = [
     "pcmd.plans",
     "pcmd.reporting",
     "pcmd.analytics",
+    "pcmd.registries",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,9 @@ urlpatterns = [
     path("plans/", include("pcmd.plans.urls")),
     path("reports/", include("pcmd.reporting.urls")),
     path("dashboard/", include("pcmd.analytics.urls")),
+    path("registries/", include("pcmd.registries.urls")),
+    # The public tip page (tin báo): reachable without an account.
+    path("tin-bao/", include("pcmd.registries.public_urls")),
     path("history/", include("pcmd.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

@@ -27,6 +27,8 @@ class Perm(models.TextChoices):
     PLAN_MANAGE = "plan.manage", _("Quản lý kế hoạch")
     INSPECTION_MANAGE = "inspection.manage", _("Ghi nhận kiểm tra, xử lý")
     TIP_MANAGE = "tip.manage", _("Xử lý tin báo")
+    TIP_IDENTITY = "tip.identity", _("Xem danh tính người báo tin")
+    BUSINESS_MANAGE = "business.manage", _("Quản lý danh sách cơ sở kinh doanh")
     CASE_IDENTITY = "case.identity", _("Xem danh tính người được hỗ trợ")
 
 
@@ -42,6 +44,10 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.REPORT_ENTER,
             Perm.REPORT_APPROVE,
             Perm.PLAN_MANAGE,
+            Perm.BUSINESS_MANAGE,
+            Perm.INSPECTION_MANAGE,
+            Perm.TIP_MANAGE,
+            Perm.TIP_IDENTITY,
         }
     ),
     Role.COMMUNE_OFFICER: frozenset(
@@ -53,10 +59,13 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.REPORT_ENTER,
             Perm.PLAN_MANAGE,
             Perm.TIP_MANAGE,
+            Perm.TIP_IDENTITY,
+            Perm.BUSINESS_MANAGE,
+            Perm.INSPECTION_MANAGE,
         }
     ),
     Role.AGENCY_FOCAL_POINT: frozenset({Perm.VIEW, Perm.REPORT_ENTER}),
-    Role.INSPECTOR: frozenset({Perm.VIEW, Perm.INSPECTION_MANAGE}),
+    Role.INSPECTOR: frozenset({Perm.VIEW, Perm.INSPECTION_MANAGE, Perm.BUSINESS_MANAGE}),
     # Case workers see identities of their own unit's cases only (the support issue).
     Role.CASE_WORKER: frozenset({Perm.VIEW, Perm.CASE_IDENTITY}),
     Role.VIEWER: frozenset({Perm.VIEW}),

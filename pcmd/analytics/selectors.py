@@ -187,6 +187,11 @@ def missing_units(
     expected = AdministrativeUnit.objects.filter(valid_at(at), level=level)
     if unit is not None:
         expected = expected.filter(path__startswith=unit.path)
+    if form.reporter_agency_type_id:
+        # An agency form is expected from the units that have such an agency.
+        expected = expected.filter(
+            agencies__agency_type=form.reporter_agency_type_id, agencies__active=True
+        ).distinct()
     sent = Report.objects.filter(
         form=form, period=period.code, effective_version__isnull=False
     ).values("unit_id")

@@ -7,7 +7,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
-from pcmd.audit.models import Action, ObjectChange
+from pcmd.audit.models import AccessRecord, Action, ObjectChange
 from pcmd.core.context import get_request_id
 
 REDACTED = "***"
@@ -18,7 +18,8 @@ ALWAYS_REDACTED = frozenset({"password", "key_hash", "secret", "totp_secret"})
 def snapshot(obj: models.Model) -> dict[str, Any]:
     """A JSON-safe dict of the object's concrete fields, sensitive ones redacted.
 
-    A model lists its own sensitive fields in `audit_redact`.
+    A model lists its own sensitive fields in `audit_redact`; encrypted fields are always
+    redacted.
     """
     redact = ALWAYS_REDACTED | frozenset(getattr(obj, "audit_redact", ()))
     data: dict[str, Any] = {}
@@ -26,7 +27,7 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     for field in obj._meta.concrete_fields:
         name = field.attname
         value = getattr(obj, name)
-        if field.name in redact or name in redact:
+        if field.name in redact or name in redact or getattr(field, "sensitive", False):
             data[field.name] = REDACTED if value not in (None, "") else value
             continue
         if isinstance(value, FieldFile):
@@ -60,4 +61,19 @@ def change_record(
         object_repr=str(obj)[:300],
         before=before,
         after=after,
+    )
+
+
+def access_record(*, actor: Any, obj: models.Model, what: str, reason: str) -> AccessRecord:
+    """Log one read of sensitive data; the caller refuses the read when no reason is given."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AccessRecord.objects.create(
+        user=user,
+        user_name=user.get_username() if user else "system",
+        request_id=get_request_id(),
+        content_type=ContentType.objects.get_for_model(obj.__class__),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        what=what,
+        reason=reason[:500],
     )

@@ -14,6 +14,7 @@ from pcmd.analytics import selectors as analytics
 from pcmd.analytics.engine import engine
 from pcmd.core.errors import ServiceError
 from pcmd.geo.models import AdministrativeUnit, UnitLevel, valid_at
+from pcmd.orgs.models import Agency
 from pcmd.reporting import exchange, selectors
 from pcmd.reporting.models import DataElement, Form, Indicator, Report
 from pcmd.reporting.periods import PeriodError, parse_period
@@ -53,6 +54,7 @@ class FormOut(Schema):
     name_en: str
     period_type: str
     reporter_level: int | None
+    reporter_agency_type: str | None
     due_rule: str
     cutoff: str
     cells: list[dict[str, str]]
@@ -63,6 +65,8 @@ class ReportOut(Schema):
     form: str
     unit_id: int
     unit_name: str
+    agency_id: int | None
+    agency_name: str | None
     period: str
     due_date: dt.date
     state: str
@@ -81,6 +85,8 @@ class ReportOpenIn(Schema):
     form: str
     unit_id: int
     period: str
+    # Required for forms reported by agencies (an agency of the unit, of the form's type).
+    agency_id: int | None = None
 
 
 class ValuesIn(Schema):
@@ -120,6 +126,8 @@ def _report_out(report: Report) -> dict[str, Any]:
         "form": report.form.code,
         "unit_id": report.unit_id,
         "unit_name": report.unit.name,
+        "agency_id": report.agency_id,
+        "agency_name": report.agency.name if report.agency else None,
         "period": report.period,
         "due_date": report.due_date,
         "state": report.state,
@@ -162,6 +170,9 @@ def form_list(request: HttpRequest) -> Any:
                 )
             },
             "id": form.pk,
+            "reporter_agency_type": (
+                form.reporter_agency_type.code if form.reporter_agency_type else None
+            ),
             "cells": [
                 {"key": r.key, "label": r.label, "section": r.section, "value_type": r.value_type}
                 for r in selectors.form_layout(form)
@@ -176,6 +187,8 @@ class ReportListOut(Schema):
     form: str
     unit_id: int
     unit_name: str
+    agency_id: int | None
+    agency_name: str | None
     period: str
     due_date: dt.date
     state: str
@@ -204,6 +217,8 @@ def report_list(request: HttpRequest, filters: Query[ReportFilter]) -> Any:
             "form": r.form.code,
             "unit_id": r.unit_id,
             "unit_name": r.unit.name,
+            "agency_id": r.agency_id,
+            "agency_name": r.agency.name if r.agency else None,
             "period": r.period,
             "due_date": r.due_date,
             "state": r.state,
@@ -218,7 +233,13 @@ def report_open(request: HttpRequest, payload: ReportOpenIn) -> Any:
     unit = analytics.analytics_unit(request.user, payload.unit_id)
     if unit is None:
         raise Http404
-    report = services.report_open(actor=request.user, form=form, unit=unit, period=payload.period)
+    agency = None
+    if payload.agency_id is not None:
+        # Only the unit's own agencies: the unit has been scoped above.
+        agency = get_object_or_404(Agency, pk=payload.agency_id, unit=unit)
+    report = services.report_open(
+        actor=request.user, form=form, unit=unit, period=payload.period, agency=agency
+    )
     return Status(201, _report_out(report))
 
 
@@ -296,8 +317,9 @@ def data_values_read(request: HttpRequest, q: Query[ValueSetQuery]) -> HttpRespo
     except PeriodError as exc:
         raise ServiceError(str(exc)) from exc
     unit = analytics.analytics_unit(request.user, q.unit_id)
+    # Unit reports only: DHIS2 would need attribute combos to tell agencies apart.
     reports = selectors.report_list(user=request.user, period=period).filter(
-        effective_version__isnull=False
+        effective_version__isnull=False, agency__isnull=True
     )
     if q.form:
         reports = reports.filter(form__code=q.form)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pcmd.geo.models import AdministrativeUnit
+from pcmd.orgs.models import Agency
 from pcmd.reporting.models import Form, ReportState
 from pcmd.reporting.periods import PeriodError, parse_period
 
@@ -16,6 +17,13 @@ class OpenReportForm(forms.Form):
     )
     unit = forms.ModelChoiceField(
         queryset=AdministrativeUnit.objects.none(), label=_("Đơn vị"), empty_label=_("— Chọn —")
+    )
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.none(),
+        required=False,
+        label=_("Cơ quan báo cáo"),
+        empty_label=_("— Đơn vị tự báo cáo —"),
+        help_text=_("Chỉ chọn với biểu mẫu do cơ quan (ví dụ Công an) báo cáo."),
     )
     period = forms.CharField(
         label=_("Kỳ báo cáo"),
@@ -38,6 +46,29 @@ class OpenReportForm(forms.Form):
             # One form in use (the usual case): nothing to choose.
             forms_field.empty_label = None
         self.initial.setdefault("period", _current_period_code())
+        # The agency choice exists only while some form in use is reported by agencies.
+        agency_types = Form.objects.filter(active=True, reporter_agency_type__isnull=False).values(
+            "reporter_agency_type"
+        )
+        if agency_types.exists():
+            agency_field = self.fields["agency"]
+            assert isinstance(agency_field, forms.ModelChoiceField)
+            agency_field.queryset = Agency.objects.filter(
+                unit__in=unit_field.queryset, agency_type__in=agency_types, active=True
+            ).order_by("unit__path", "name")
+        else:
+            del self.fields["agency"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        form, agency = data.get("form"), data.get("agency")
+        if form is not None and form.reporter_agency_type_id and agency is None:
+            self.add_error(
+                "agency",
+                _("Biểu mẫu này do %(type)s báo cáo: hãy chọn cơ quan.")
+                % {"type": form.reporter_agency_type.label},
+            )
+        return data
 
     def clean_period(self) -> str:
         try:

@@ -444,7 +444,12 @@ class Report(models.Model):
         indexes = [models.Index(fields=["form", "period", "state"])]
 
     def __str__(self) -> str:
-        return f"{self.form.name} – {self.unit} – {self.period}"
+        return f"{self.form.name} – {self.reporter} – {self.period}"
+
+    @property
+    def reporter(self) -> str:
+        """Who reports: the agency (its name carries its unit's) or else the unit."""
+        return self.agency.name if self.agency_id and self.agency else self.unit.name
 
     @property
     def is_locked(self) -> bool:

@@ -25,7 +25,7 @@ from pcmd.reporting.models import (
 
 
 def form_list(*, active_only: bool = True) -> QuerySet[Form]:
-    qs = Form.objects.all()
+    qs = Form.objects.select_related("reporter_agency_type")
     return qs.filter(active=True) if active_only else qs
 
 

@@ -39,7 +39,7 @@ from pcmd.reporting.models import (
     ValidationRule,
     ValueKey,
 )
-from pcmd.reporting.periods import CutOff, PeriodError, due_date, parse_period
+from pcmd.reporting.periods import CutOff, Period, PeriodError, due_date, parse_period
 from pcmd.reporting.values import (
     InvalidValue,
     as_float,
@@ -136,6 +136,7 @@ def report_open(
         raise ServiceError(
             _("%(unit)s không tồn tại trong kỳ %(p)s.") % {"unit": unit.name, "p": parsed.label()}
         )
+    _check_reporter_agency(form, unit, agency, parsed)
     if parsed.start > dt.date.today():
         raise ServiceError(_("Chưa đến kỳ báo cáo %(p)s.") % {"p": parsed.label()})
     existing = Report.objects.filter(
@@ -159,6 +160,33 @@ def report_open(
     report.save(update_fields=["current_version"])
     change_record(actor=actor, action=Action.CREATE, obj=report)
     return report
+
+
+def _check_reporter_agency(
+    form: Form, unit: AdministrativeUnit, agency: Agency | None, period: Period
+) -> None:
+    """An agency form is reported by an agency of that type of the unit; a unit form by
+    the unit itself."""
+    kind = form.reporter_agency_type
+    if kind is None:
+        if agency is not None:
+            raise ServiceError(_("Biểu mẫu này do đơn vị báo cáo, không do từng cơ quan."))
+        return
+    if agency is None:
+        raise ServiceError(
+            _("Biểu mẫu này do %(type)s báo cáo: hãy chọn cơ quan.") % {"type": kind.label}
+        )
+    if agency.unit_id != unit.pk or agency.agency_type_id != kind.pk:
+        raise ServiceError(
+            _("%(agency)s không phải %(type)s của %(unit)s.")
+            % {"agency": agency.name, "type": kind.label, "unit": unit.name}
+        )
+    in_period = agency.is_valid_on(period.end) or agency.is_valid_on(period.start)
+    if not agency.active or not in_period:
+        raise ServiceError(
+            _("%(agency)s không hoạt động trong kỳ %(p)s.")
+            % {"agency": agency.name, "p": period.label()}
+        )
 
 
 def _user(actor: Any) -> Any:

@@ -1,0 +1,5 @@
+"""API: businesses."""
+
+from ninja import Router
+
+router = Router(tags=["businesses"])

@@ -1,0 +1,5 @@
+"""API: inspections."""
+
+from ninja import Router
+
+router = Router(tags=["inspections"])

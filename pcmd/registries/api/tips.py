@@ -1,0 +1,5 @@
+"""API: tips."""
+
+from ninja import Router
+
+router = Router(tags=["tips"])

@@ -1,0 +1,1 @@
+"""Reads of the registries, always scoped by the user's units (core.scoping.restrict)."""

@@ -1,0 +1,1 @@
+"""Writes of the registries; each write is audited here."""

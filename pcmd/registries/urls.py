@@ -1,0 +1,6 @@
+"""Registry pages for signed-in users (the public tip page is in views/public.py)."""
+
+from pcmd.registries.views import businesses, inspections, tips
+
+app_name = "registries"
+urlpatterns = [*businesses.urlpatterns, *inspections.urlpatterns, *tips.urlpatterns]

@@ -1,0 +1,5 @@
+"""Pages: businesses."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

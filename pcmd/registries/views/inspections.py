@@ -1,0 +1,5 @@
+"""Pages: inspections."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Pages: tips."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
