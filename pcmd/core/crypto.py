@@ -101,6 +101,27 @@ class EncryptedTextField(models.TextField):
         return encrypt(str(value))
 
 
+# Files stored encrypted ("app_label.Model", field name), registered by their apps.
+ENCRYPTED_FILE_FIELDS: set[tuple[str, str]] = set()
+
+
+def register_encrypted_file_field(model: str, field: str) -> None:
+    ENCRYPTED_FILE_FIELDS.add((model, field))
+
+
+def key_file_write(keys: list[str]) -> Path:
+    """Replace the key file's keys (first encrypts), atomically and owner-readable only."""
+    path = Path(settings.PCMD_ENCRYPTION_KEY_FILE)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write("".join(k + "\n" for k in keys))
+    tmp.replace(path)
+    keyring.cache_clear()
+    return path
+
+
 def encrypted_fields() -> Iterable[tuple[type[models.Model], list[str]]]:
     """Every model with encrypted fields and their names (for key rotation)."""
     from django.apps import apps

@@ -19,4 +19,7 @@ class RegistriesConfig(AppConfig):
     label = "registries"
 
     def ready(self) -> None:
+        from pcmd.registries.sources import register_all
+
         post_migrate.connect(_seed_reference, sender=self)
+        register_all()

@@ -35,6 +35,21 @@ def _check_expressions(**expressions: str) -> None:
         raise ValidationError(errors)
 
 
+def _check_sources(**sources: str) -> None:
+    """A registry indicator counts from registry sources (the denominator is optional)."""
+    from pcmd.analytics import sources as known_sources
+
+    errors = {}
+    for field, name in sources.items():
+        if (name or field == "registry_source") and not known_sources.known(name):
+            errors[field] = _("Không có nguồn sổ theo dõi “%(name)s”. Các nguồn: %(all)s.") % {
+                "name": name,
+                "all": ", ".join(known_sources.names()),
+            }
+    if errors:
+        raise ValidationError(errors)
+
+
 def _check_due_rule(rule: str) -> None:
     from pcmd.reporting.periods import PeriodError, parse_due_rule
 
@@ -216,7 +231,10 @@ class Indicator(Bilingual):
         ordering = ["area", "code"]
 
     def clean(self) -> None:
-        _check_expressions(numerator=self.numerator, denominator=self.denominator)
+        if self.kind == IndicatorKind.REGISTRY:
+            _check_sources(registry_source=self.registry_source, denominator=self.denominator)
+        else:
+            _check_expressions(numerator=self.numerator, denominator=self.denominator)
 
 
 class PeriodType(models.TextChoices):
