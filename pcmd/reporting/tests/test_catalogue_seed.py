@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from pcmd.analytics import sources
 from pcmd.core.text import fold
 from pcmd.plans.models import Area
 
@@ -294,8 +295,22 @@ def test_indicator_is_consistent(indicator):
         if element["value_type"] == "boolean":
             assert c["value"] == 1 and c["op"] == "="
     else:
-        assert i["numerator"] is None and i["denominator"] is None and i["condition"] is None
-        assert re.match(r"^[a-z][a-z_]*(\.[a-z][a-z0-9_]*)+$", i["registry_source"])
+        # A registry count, or a share of two registry counts (denominator: a source).
+        assert i["numerator"] is None and i["condition"] is None
+        assert known_or_pending(i["registry_source"]), i["registry_source"]
+        if i["denominator"] is None:
+            assert i["factor"] == 1 and i["unit"] != "percent"
+        else:
+            assert known_or_pending(i["denominator"]), i["denominator"]
+            assert i["factor"] == 100 and i["unit"] == "percent"
+
+
+# Sources of registries still to be built (the support issue): named, not yet registered.
+PENDING_SOURCES = ("support.", "trainings.")
+
+
+def known_or_pending(name: str) -> bool:
+    return sources.known(name) or name.startswith(PENDING_SOURCES)
 
 
 def test_keywords_are_lower_case_phrases_and_given_for_every_computed_indicator():
