@@ -124,10 +124,18 @@ class Command(BaseCommand):
         self._demo_plan(today)
         self._demo_province_plans()
         values = self._demo_reports()
+        registries = self._demo_registries()
         self.stdout.write(
             f"Demo data ready: {len(DEMO_USERS)} accounts, password {DEMO_PASSWORD}; "
-            f"{values} report values loaded"
+            f"{values} report values loaded; registries: "
+            + (", ".join(f"{n} {k}" for k, n in registries.items()) or "already there")
         )
+
+    def _demo_registries(self) -> dict[str, int]:
+        """Businesses, inspections, sanctions and tips of the demo province."""
+        from pcmd.registries.demo import demo_registries_load
+
+        return demo_registries_load()
 
     def _demo_reports(self) -> int:
         """Six-monthly reports of every commune since 2021 (the roll-up has data at once)."""
