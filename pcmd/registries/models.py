@@ -571,6 +571,9 @@ class Tip(models.Model):
             )
         ]
 
+    # Even the hash of the receipt code stays out of the change log.
+    audit_redact = ("receipt_hash",)
+
     def __str__(self) -> str:
         return f"#{self.pk} {self.subject}"
 

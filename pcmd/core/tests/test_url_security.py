@@ -22,13 +22,29 @@ from pcmd.geo.services import unit_create
 from pcmd.orgs.tests.factories import make_agency
 from pcmd.plans.models import PlanImport
 from pcmd.plans.tests.factories import make_plan
+from pcmd.registries.services.attachments import attachment_add
+from pcmd.registries.tests.factories_inspections import make_enforcement_targets
+from pcmd.registries.tests.factories_public import jpeg_with_gps, make_public_tip, upload
+from pcmd.registries.tests.factories_tips import make_named_tip
 from pcmd.reporting.models import Report, ReportEvidence, ReportState
 from pcmd.reporting.tests.factories import make_report
 
 pytestmark = pytest.mark.django_db
 
 # Pages anyone may open without signing in.
-PUBLIC_PAGES = {"core:health", "accounts:login", "set_language", "api:openapi-json"}
+PUBLIC_PAGES = {
+    "core:health",
+    "accounts:login",
+    "set_language",
+    "api:openapi-json",
+    # The citizens' tip page and its follow-up (no account by design).
+    "public:form",
+    "public:receipt",
+    "public:communes",
+    "public:follow_up",
+    "public:add",
+    "public:follow_up_end",
+}
 PUBLIC_PAGE_PREFIXES = ("api:openapi-view",)  # the API documentation page
 
 # Django admin has its own sign-in (and is for system administrators only; see test_admin).
@@ -87,6 +103,55 @@ PAGE_KWARGS: dict[str, Callable[[Targets], dict[str, Any]]] = {
     "reporting:evidence": lambda t: {"pk": t["report"].pk, "evidence_pk": t["evidence"].pk},
     "reporting:export": lambda t: {"pk": t["report"].pk, "fmt": "json"},
     "reporting:import": lambda t: {"pk": t["report"].pk},
+    **{
+        f"registries:{name}": lambda t: {"pk": t["tip"].pk}
+        for name in (
+            "tip_detail",
+            "tip_edit",
+            "tip_assign",
+            "tip_verify",
+            "tip_close",
+            "tip_reopen",
+            "tip_note",
+            "tip_link_business",
+            "tip_attach",
+            "tip_identity",
+        )
+    },
+    **{
+        f"registries:{name}": lambda t: {"pk": t["business"].pk}
+        for name in ("business_detail", "business_edit", "business_status", "business_delete")
+    },
+    # An import's preview is found by a token kept in the uploader's own session.
+    "registries:business_import_preview": lambda t: {"token": "AbCdEfGhIjKlMnOpQrStUvWx"},
+    "registries:business_import_confirm": lambda t: {"token": "AbCdEfGhIjKlMnOpQrStUvWx"},
+    "registries:tip_attachment": lambda t: {"tip_pk": t["tip"].pk, "pk": t["tip_attachment"].pk},
+    **{
+        f"registries:{name}": lambda t: {"pk": t["team"].pk}
+        for name in ("team_detail", "team_edit", "team_close", "team_delete", "team_member_add")
+    },
+    "registries:team_member_edit": lambda t: {"pk": t["team"].pk, "member_pk": t["team_member"].pk},
+    "registries:team_member_remove": lambda t: {
+        "pk": t["team"].pk,
+        "member_pk": t["team_member"].pk,
+    },
+    **{
+        f"registries:{name}": lambda t: {"pk": t["inspection_plan"].pk}
+        for name in ("inspection_plan_detail", "inspection_plan_edit", "inspection_plan_delete")
+    },
+    **{
+        f"registries:{name}": lambda t: {"pk": t["inspection"].pk}
+        for name in (
+            "inspection_detail",
+            "inspection_edit",
+            "inspection_delete",
+            "inspection_sanction_create",
+        )
+    },
+    **{
+        f"registries:{name}": lambda t: {"pk": t["sanction"].pk}
+        for name in ("sanction_detail", "sanction_edit", "sanction_delete")
+    },
 }
 # Administrative units are shared reference data: every signed-in user may read them.
 # Writing under them (villages) is what is scoped.
@@ -103,6 +168,13 @@ API_PARAMS: dict[str, Callable[[Targets], str]] = {
     "import_id": lambda t: str(t["plan_import"].pk),
     "fmt": lambda t: "json",
     "report_id": lambda t: str(t["report"].pk),
+    "tip_id": lambda t: str(t["tip"].pk),
+    "business_id": lambda t: str(t["business"].pk),
+    "team_id": lambda t: str(t["team"].pk),
+    "member_id": lambda t: str(t["team_member"].pk),
+    "inspection_plan_id": lambda t: str(t["inspection_plan"].pk),
+    "inspection_id": lambda t: str(t["inspection"].pk),
+    "sanction_id": lambda t: str(t["sanction"].pk),
 }
 # Query strings of GET operations that name a unit in their query rather than their path.
 API_QUERIES: dict[str, Callable[[Targets], str]] = {
@@ -112,6 +184,17 @@ API_QUERIES: dict[str, Callable[[Targets], str]] = {
     ),
     "/api/completeness": lambda t: f"?period=2025S2&unit_id={t['commune'].pk}&form=PCMD_PERIODIC",
     "/api/reports": lambda t: f"?unit_id={t['commune'].pk}",
+    "/api/tips": lambda t: f"?unit_id={t['commune'].pk}",
+    **{
+        f"/api/{path}": lambda t: f"?unit_id={t['commune'].pk}"
+        for path in (
+            "businesses",
+            "inspection-teams",
+            "inspection-plans",
+            "inspections",
+            "sanctions",
+        )
+    },
 }
 # API reads of reference data (units, the agency-type catalogue) open to every signed-in user.
 API_REFERENCE_READS = {
@@ -132,6 +215,7 @@ API_REFERENCE_READS = {
     "/api/data-elements",  # the indicator catalogue
     "/api/indicators",
     "/api/forms",
+    "/api/sanction-decrees",  # the decrees in force: reference data
 }
 
 
@@ -182,7 +266,14 @@ def targets(tree) -> Targets:
     evidence = ReportEvidence.objects.create(
         version=report.versions.get(), name="bien-ban.pdf", size=4, file="reports/x.pdf"
     )
+    tip = make_named_tip(commune)
+    public_tip = make_public_tip(tree["ht"], commune)[0]
     return {
+        **make_enforcement_targets(commune),
+        "tip": tip,
+        "tip_attachment": attachment_add(
+            tip=public_tip, upload=upload("a.jpg", jpeg_with_gps()), from_public=True
+        ),
         "report": report,
         "report_revision": report.versions.get().revision,
         "evidence": evidence,
@@ -294,6 +385,10 @@ def test_no_api_operation_reads_or_writes_another_units_records(client, targets,
             "code": "KH-02",
             "valid_from": "2026-01-01",
             "unit_id": targets["commune"].pk,
+            "team_id": targets["team"].pk,
+            "business_id": targets["business"].pk,
+            "inspection_id": targets["inspection"].pk,
+            "status": "closed",
         }
         if path == "/api/dataValueSets" and method == "POST":  # a value for the commune
             body = {
