@@ -23,6 +23,14 @@ PCMD_ENCRYPTION_KEY_FILE = env.str(
     "PCMD_ENCRYPTION_KEY_FILE", default=str(DATA_DIR / "keys" / "encryption.keys")
 )
 
+# The public tip page (docs/registries.md): attachment size and submissions per hour.
+PCMD_TIP_ATTACHMENT_MAX_BYTES = env.int("PCMD_TIP_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+PCMD_TIP_RATE_PER_ADDRESS = env.int("PCMD_TIP_RATE_PER_ADDRESS", default=5)
+PCMD_TIP_RATE_GLOBAL = env.int("PCMD_TIP_RATE_GLOBAL", default=200)
+PCMD_TIP_LOOKUP_RATE_PER_ADDRESS = env.int("PCMD_TIP_LOOKUP_RATE_PER_ADDRESS", default=20)
+# Behind a reverse proxy that sets it (e.g. "X-Forwarded-For"); else REMOTE_ADDR is used.
+PCMD_CLIENT_ADDRESS_HEADER = env.str("PCMD_CLIENT_ADDRESS_HEADER", default="")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
