@@ -9,11 +9,13 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from pcmd.activities.api import router as activities_router
 from pcmd.core.api_auth import api_auth
 from pcmd.core.errors import ServiceError
 from pcmd.geo.api import router as units_router
 from pcmd.orgs.api import router as agencies_router
 from pcmd.plans.api import router as plans_router
+from pcmd.programme.api import router as programme_router
 from pcmd.registries.api import router as registries_router
 from pcmd.reporting.api import router as reporting_router
 from pcmd.reporting.services.reports import ReportConflict
@@ -118,3 +120,5 @@ api.add_router("/agencies", agencies_router, tags=["agencies"])
 api.add_router("/plans", plans_router, tags=["plans"])
 api.add_router("", reporting_router, tags=["reporting"])
 api.add_router("", registries_router)
+api.add_router("", activities_router)
+api.add_router("", programme_router)

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "pcmd.reporting",
     "pcmd.analytics",
     "pcmd.registries",
+    "pcmd.activities",
+    "pcmd.programme",
 ]
 
 MIDDLEWARE = [

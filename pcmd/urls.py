@@ -13,6 +13,8 @@ urlpatterns = [
     path("reports/", include("pcmd.reporting.urls")),
     path("dashboard/", include("pcmd.analytics.urls")),
     path("registries/", include("pcmd.registries.urls")),
+    path("activities/", include("pcmd.activities.urls")),
+    path("programme/", include("pcmd.programme.urls")),
     # The public tip page (tin báo): reachable without an account.
     path("tin-bao/", include("pcmd.registries.public_urls")),
     path("history/", include("pcmd.audit.urls")),

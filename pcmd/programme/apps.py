@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ProgrammeConfig(AppConfig):
+    """Running the programme: budget allocations and spending, commendations."""
+
+    name = "pcmd.programme"
+    label = "programme"

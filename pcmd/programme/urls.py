@@ -1,0 +1,4 @@
+from django.urls import URLPattern
+
+app_name = "programme"
+urlpatterns: list[URLPattern] = []
