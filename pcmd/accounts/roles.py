@@ -30,6 +30,8 @@ class Perm(models.TextChoices):
     TIP_IDENTITY = "tip.identity", _("Xem danh tính người báo tin")
     BUSINESS_MANAGE = "business.manage", _("Quản lý danh sách cơ sở kinh doanh")
     CASE_IDENTITY = "case.identity", _("Xem danh tính người được hỗ trợ")
+    PROGRAMME_MANAGE = "programme.manage", _("Quản lý kinh phí, khen thưởng")
+    ACTIVITY_MANAGE = "activity.manage", _("Ghi nhận tập huấn, truyền thông, mô hình thí điểm")
 
 
 ROLE_PERMS: dict[str, frozenset[str]] = {
@@ -48,6 +50,8 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.INSPECTION_MANAGE,
             Perm.TIP_MANAGE,
             Perm.TIP_IDENTITY,
+            Perm.PROGRAMME_MANAGE,
+            Perm.ACTIVITY_MANAGE,
         }
     ),
     Role.COMMUNE_OFFICER: frozenset(
@@ -62,6 +66,8 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
             Perm.TIP_IDENTITY,
             Perm.BUSINESS_MANAGE,
             Perm.INSPECTION_MANAGE,
+            Perm.PROGRAMME_MANAGE,
+            Perm.ACTIVITY_MANAGE,
         }
     ),
     Role.AGENCY_FOCAL_POINT: frozenset({Perm.VIEW, Perm.REPORT_ENTER}),

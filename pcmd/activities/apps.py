@@ -6,3 +6,8 @@ class ActivitiesConfig(AppConfig):
 
     name = "pcmd.activities"
     label = "activities"
+
+    def ready(self) -> None:
+        from pcmd.activities.sources import register_all
+
+        register_all()

@@ -1,4 +1,6 @@
-from django.urls import URLPattern
+"""Activities pages: /activities/trainings/, staff-counts/, communication/, pilot-models/."""
+
+from pcmd.activities.views import communication, trainings
 
 app_name = "activities"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [*trainings.urlpatterns, *communication.urlpatterns]

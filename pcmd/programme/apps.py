@@ -6,3 +6,8 @@ class ProgrammeConfig(AppConfig):
 
     name = "pcmd.programme"
     label = "programme"
+
+    def ready(self) -> None:
+        from pcmd.programme.sources import register_all
+
+        register_all()

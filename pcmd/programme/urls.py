@@ -1,4 +1,6 @@
-from django.urls import URLPattern
+"""Pages of the programme app: budget entries, allocation versus spending, commendations."""
+
+from pcmd.programme.views import budget, commendations
 
 app_name = "programme"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [*budget.urlpatterns, *commendations.urlpatterns]

@@ -119,7 +119,9 @@ def _at(location: str, problem: str) -> str:
     return f"{location}: {problem}"
 
 
-def _decode(data: bytes) -> str:
+def decode_text(data: bytes) -> str:
+    """The text of an uploaded file in UTF-8 (a byte-order mark dropped); anything else is
+    refused with the line of the first bad byte."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -167,7 +169,7 @@ def read_dhis2_json(data: bytes) -> tuple[dict[str, str], list[ValueRow]]:
     The header holds dataSet, period, orgUnit and completeDate where present; a row without
     period or orgUnit takes the top-level one.
     """
-    text = _decode(data)
+    text = decode_text(data)
     try:
         document = json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
@@ -356,7 +358,7 @@ def read_dhis2_csv(data: bytes) -> list[ValueRow]:
     UTF-8 with or without BOM; ',' or ';' between fields. Errors name the line (1-based,
     the header counted).
     """
-    text = _decode(data)
+    text = decode_text(data)
     if not text.strip():
         raise ExchangeFileError(_("Tệp CSV trống."))
     delimiter, has_header = _sniff(text)
@@ -685,7 +687,9 @@ def form_workbook(
     return _save(wb)
 
 
-def _open_workbook(data: bytes) -> Any:
+def open_workbook(data: bytes) -> Any:
+    """The uploaded .xlsx opened with cell values (not formulas); an old .xls, a
+    password-protected or a broken file is refused with what to do about it."""
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ExchangeFileError(
             _(
@@ -804,7 +808,7 @@ def read_form_workbook(
     Numbers come back canonical ("12", "3.5"), booleans "true"/"false"; empty cells are left
     out. Problems name the cell and its label.
     """
-    wb = _open_workbook(data)
+    wb = open_workbook(data)
     if META_SHEET not in wb.sheetnames:
         raise ExchangeFileError(
             _(

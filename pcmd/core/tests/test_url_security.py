@@ -16,12 +16,14 @@ from pcmd.accounts.models import ApiToken, Membership
 from pcmd.accounts.roles import Role
 from pcmd.accounts.services import api_token_create
 from pcmd.accounts.tests.factories import member
+from pcmd.activities.tests.factories import make_activity_targets
 from pcmd.api import api
 from pcmd.geo.models import REFORM_DATE, AdministrativeUnit, UnitKind
 from pcmd.geo.services import unit_create
 from pcmd.orgs.tests.factories import make_agency
 from pcmd.plans.models import PlanImport
 from pcmd.plans.tests.factories import make_plan
+from pcmd.programme.tests.factories import make_programme_targets
 from pcmd.registries.services.attachments import attachment_add
 from pcmd.registries.tests.factories_inspections import make_enforcement_targets
 from pcmd.registries.tests.factories_public import jpeg_with_gps, make_public_tip, upload
@@ -125,6 +127,37 @@ PAGE_KWARGS: dict[str, Callable[[Targets], dict[str, Any]]] = {
     # An import's preview is found by a token kept in the uploader's own session.
     "registries:business_import_preview": lambda t: {"token": "AbCdEfGhIjKlMnOpQrStUvWx"},
     "registries:business_import_confirm": lambda t: {"token": "AbCdEfGhIjKlMnOpQrStUvWx"},
+    **{
+        f"activities:{name}": lambda t: {"pk": t["training"].pk}
+        for name in ("training_detail", "training_edit", "training_delete", "participant_add")
+    },
+    **{
+        f"activities:{name}": lambda t: {
+            "pk": t["training"].pk,
+            "participant_pk": t["training_participant"].pk,
+        }
+        for name in ("participant_edit", "participant_remove")
+    },
+    **{
+        f"activities:{name}": lambda t: {"pk": t["staff_count"].pk}
+        for name in ("staff_count_edit", "staff_count_delete")
+    },
+    **{
+        f"activities:{name}": lambda t: {"pk": t["communication_activity"].pk}
+        for name in ("communication_detail", "communication_edit", "communication_delete")
+    },
+    **{
+        f"activities:{name}": lambda t: {"pk": t["pilot_model"].pk}
+        for name in ("pilot_model_detail", "pilot_model_edit", "pilot_model_delete")
+    },
+    **{
+        f"programme:{name}": lambda t: {"pk": t["budget_entry"].pk}
+        for name in ("budget_detail", "budget_edit", "budget_delete")
+    },
+    **{
+        f"programme:{name}": lambda t: {"pk": t["commendation"].pk}
+        for name in ("commendation_detail", "commendation_edit", "commendation_delete")
+    },
     "registries:tip_attachment": lambda t: {"tip_pk": t["tip"].pk, "pk": t["tip_attachment"].pk},
     **{
         f"registries:{name}": lambda t: {"pk": t["team"].pk}
@@ -170,6 +203,12 @@ API_PARAMS: dict[str, Callable[[Targets], str]] = {
     "report_id": lambda t: str(t["report"].pk),
     "tip_id": lambda t: str(t["tip"].pk),
     "business_id": lambda t: str(t["business"].pk),
+    "budget_entry_id": lambda t: str(t["budget_entry"].pk),
+    "training_id": lambda t: str(t["training"].pk),
+    "staff_count_id": lambda t: str(t["staff_count"].pk),
+    "activity_id": lambda t: str(t["communication_activity"].pk),
+    "pilot_model_id": lambda t: str(t["pilot_model"].pk),
+    "commendation_id": lambda t: str(t["commendation"].pk),
     "team_id": lambda t: str(t["team"].pk),
     "member_id": lambda t: str(t["team_member"].pk),
     "inspection_plan_id": lambda t: str(t["inspection_plan"].pk),
@@ -188,6 +227,13 @@ API_QUERIES: dict[str, Callable[[Targets], str]] = {
     **{
         f"/api/{path}": lambda t: f"?unit_id={t['commune'].pk}"
         for path in (
+            "trainings",
+            "staff-counts",
+            "communication-activities",
+            "pilot-models",
+            "budget-entries",
+            "budget-summary",
+            "commendations",
             "businesses",
             "inspection-teams",
             "inspection-plans",
@@ -270,6 +316,8 @@ def targets(tree) -> Targets:
     public_tip = make_public_tip(tree["ht"], commune)[0]
     return {
         **make_enforcement_targets(commune),
+        **make_programme_targets(commune),
+        **make_activity_targets(commune),
         "tip": tip,
         "tip_attachment": attachment_add(
             tip=public_tip, upload=upload("a.jpg", jpeg_with_gps()), from_public=True

@@ -6,17 +6,17 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from pcmd.core.errors import ServiceError
-from pcmd.core.scoping import scope_for
 from pcmd.geo.models import AdministrativeUnit
 from pcmd.registries.models import Business, BusinessKind
 from pcmd.registries.selectors import businesses as selectors
+from pcmd.registries.selectors.inspections import unit_pick
 from pcmd.registries.services import businesses as services
 
 router = Router(tags=["businesses"])
@@ -115,20 +115,12 @@ class BusinessFilter(Schema):
     with_violations: bool = False
 
 
-def _unit_in_scope(request: HttpRequest, unit_id: int) -> AdministrativeUnit:
-    """A unit the caller may see (to filter by); 404 otherwise."""
-    unit = AdministrativeUnit.objects.filter(pk=unit_id).first()
-    if unit is None or not scope_for(request.user).contains_path(unit.path):
-        raise Http404
-    return unit
-
-
 @router.get("/businesses", response=list[BusinessOut], summary="Businesses in the user's scope")
 @paginate(LimitOffsetPagination)
 def business_list(request: HttpRequest, filters: Query[BusinessFilter]) -> QuerySet[Business]:
     """`q` matches words of the name or address (with or without diacritics) or the
     registration number; `unit_id` takes the unit and the units below it."""
-    unit = _unit_in_scope(request, filters.unit_id) if filters.unit_id is not None else None
+    unit = unit_pick(user=request.user, pk=filters.unit_id) if filters.unit_id is not None else None
     if filters.kind and filters.kind not in BusinessKind.values:
         raise ServiceError(_("Không có loại hình “%(kind)s”.") % {"kind": filters.kind})
     return selectors.business_list(

@@ -25,6 +25,7 @@ from pcmd.registries.models import (
     TeamMember,
 )
 from pcmd.registries.selectors import inspections as selectors
+from pcmd.registries.selectors.businesses import business_get
 from pcmd.registries.services import inspections as services
 
 router = Router(tags=["inspections"])
@@ -285,7 +286,7 @@ class PlanFilter(Schema):
 
 
 def _businesses(request: HttpRequest, ids: list[int]) -> list[Any]:
-    return [selectors.business_pick(user=request.user, pk=pk) for pk in dict.fromkeys(ids)]
+    return [business_get(user=request.user, pk=pk) for pk in dict.fromkeys(ids)]
 
 
 @router.get(
@@ -475,11 +476,7 @@ def inspection_list(request: HttpRequest, filters: Query[InspectionFilter]) -> A
         user=user,
         unit=selectors.unit_pick(user=user, pk=filters.unit_id) if filters.unit_id else None,
         team=selectors.team_pick(user=user, pk=filters.team_id) if filters.team_id else None,
-        business=(
-            selectors.business_pick(user=user, pk=filters.business_id)
-            if filters.business_id
-            else None
-        ),
+        business=(business_get(user=user, pk=filters.business_id) if filters.business_id else None),
         plan=(
             selectors.plan_pick(user=user, pk=filters.inspection_plan_id)
             if filters.inspection_plan_id
@@ -494,7 +491,7 @@ def inspection_list(request: HttpRequest, filters: Query[InspectionFilter]) -> A
 
 @router.post("/inspections", response={201: InspectionOut}, summary="Record an inspection")
 def inspection_create(request: HttpRequest, payload: InspectionIn) -> Status[Inspection]:
-    business = selectors.business_pick(user=request.user, pk=payload.business_id)
+    business = business_get(user=request.user, pk=payload.business_id)
     data = _inspection_fields(request, payload.dict(exclude={"business_id"}))
     return Status(201, services.inspection_create(actor=request.user, business=business, **data))
 
@@ -658,11 +655,7 @@ def sanction_list(request: HttpRequest, filters: Query[SanctionFilter]) -> Any:
         start=filters.start,
         end=filters.end,
         criminal_referral=filters.criminal_referral,
-        business=(
-            selectors.business_pick(user=user, pk=filters.business_id)
-            if filters.business_id
-            else None
-        ),
+        business=(business_get(user=user, pk=filters.business_id) if filters.business_id else None),
         inspection=(
             selectors.inspection_get(user=user, pk=filters.inspection_id)
             if filters.inspection_id
@@ -681,7 +674,7 @@ def sanction_create(request: HttpRequest, payload: SanctionIn) -> Status[Sanctio
         data.pop("unit_id"),
     )
     inspection = selectors.inspection_get(user=user, pk=inspection_id) if inspection_id else None
-    business = selectors.business_pick(user=user, pk=business_id) if business_id else None
+    business = business_get(user=user, pk=business_id) if business_id else None
     unit = selectors.unit_pick(user=user, pk=unit_id) if unit_id else None
     data = _sanction_fields(data, patch=False)
     sanction = services.sanction_create(

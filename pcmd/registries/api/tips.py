@@ -17,10 +17,11 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from pcmd.core.scoping import restrict
-from pcmd.geo.models import AdministrativeUnit
 from pcmd.orgs.models import Agency
 from pcmd.registries.models import Business, Tip, TipMessage
 from pcmd.registries.selectors import tips as selectors
+from pcmd.registries.selectors.businesses import business_get
+from pcmd.registries.selectors.inspections import unit_pick
 from pcmd.registries.services import tips as services
 
 router = Router(tags=["tips"])
@@ -166,15 +167,10 @@ def _tip(request: HttpRequest, tip_id: int) -> Tip:
     return selectors.tip_get(user=request.user, pk=tip_id)
 
 
-def _unit(request: HttpRequest, unit_id: int) -> AdministrativeUnit:
-    units = restrict(AdministrativeUnit.objects.all(), request.user, unit_field="")
-    return get_object_or_404(units, pk=unit_id)
-
-
 def _business(request: HttpRequest, business_id: int | None) -> Business | None:
     if business_id is None:
         return None
-    return get_object_or_404(restrict(Business.objects.all(), request.user), pk=business_id)
+    return business_get(user=request.user, pk=business_id)
 
 
 @router.get("/tips", response=list[TipListOut], summary="Tips in the caller's scope")
@@ -182,14 +178,14 @@ def _business(request: HttpRequest, business_id: int | None) -> Business | None:
 def tip_list(request: HttpRequest, filters: Query[TipFilter]) -> Any:
     data = filters.dict()
     unit_id, agency_id = data.pop("unit_id"), data.pop("agency_id")
-    unit = _unit(request, unit_id) if unit_id is not None else None
+    unit = unit_pick(user=request.user, pk=unit_id) if unit_id is not None else None
     return selectors.tip_list(user=request.user, unit=unit, agency=agency_id, **data)
 
 
 @router.post("/tips", response={201: TipOut}, summary="Log a tip (hotline, mailbox, in person…)")
 def tip_create(request: HttpRequest, payload: TipIn) -> Status[Tip]:
     data = payload.dict()
-    unit = _unit(request, data.pop("unit_id"))
+    unit = unit_pick(user=request.user, pk=data.pop("unit_id"))
     business = _business(request, data.pop("business_id"))
     tip = services.tip_create(actor=request.user, unit=unit, business=business, **data)
     return Status(201, tip)
@@ -206,7 +202,7 @@ def tip_update(request: HttpRequest, tip_id: int, payload: TipPatch) -> Tip:
     data = payload.dict(exclude_unset=True)
     if "unit_id" in data:
         unit_id = data.pop("unit_id")
-        data["unit"] = _unit(request, unit_id) if unit_id is not None else None
+        data["unit"] = unit_pick(user=request.user, pk=unit_id) if unit_id is not None else None
     if "business_id" in data:
         data["business"] = _business(request, data.pop("business_id"))
     return services.tip_update(actor=request.user, tip=tip, **data)

@@ -14,6 +14,7 @@ from pcmd.core.forms import date_field
 from pcmd.core.scoping import restrict
 from pcmd.geo.models import AdministrativeUnit
 from pcmd.orgs.models import Agency
+from pcmd.registries.forms.businesses import UnitChoiceField
 from pcmd.registries.models import (
     CHECKLIST,
     Business,
@@ -29,19 +30,10 @@ from pcmd.registries.models import (
     TeamMember,
 )
 from pcmd.registries.selectors import inspections as selectors
-from pcmd.registries.services.inspections import TEAM_LEVELS
+from pcmd.registries.selectors.businesses import business_list
+from pcmd.registries.services.inspections import SANCTION_FIELDS, TEAM_FIELDS, TEAM_LEVELS
 
 YES_NO = [("", _("Tất cả")), ("yes", _("Có")), ("no", _("Không"))]
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        # "Xã Kỳ Hoa (Tỉnh Hà Tĩnh)"; a unit of the old hierarchy says until when it existed.
-        parent = getattr(obj, "parent", None)
-        label = f"{obj.name} ({parent.name})" if parent is not None else obj.name
-        if obj.valid_to:
-            label += " – " + str(_("đến %(d)s")) % {"d": obj.valid_to.strftime("%d/%m/%Y")}
-        return label
 
 
 class TeamChoiceField(forms.ModelChoiceField):
@@ -150,20 +142,7 @@ class TeamForm(forms.Form):
         self, *args: Any, user: Any, team: InspectionTeam | None = None, **kwargs: Any
     ) -> None:
         if team is not None:
-            kwargs.setdefault(
-                "initial",
-                {
-                    f: getattr(team, f)
-                    for f in (
-                        "name",
-                        "decision_number",
-                        "decision_date",
-                        "valid_from",
-                        "valid_to",
-                        "notes",
-                    )
-                },
-            )
+            kwargs.setdefault("initial", {f: getattr(team, f) for f in TEAM_FIELDS})
         super().__init__(*args, **kwargs)
         if team is None:
             unit_field: Any = self.fields["unit"]
@@ -277,7 +256,7 @@ class PlanForm(forms.Form):
             )
         super().__init__(*args, **kwargs)
         business_field: Any = self.fields["businesses"]
-        businesses = selectors.businesses_in_scope(user=user).order_by("unit__path", "name_folded")
+        businesses = business_list(user=user)
         if plan is None:
             team_field: Any = self.fields["team"]
             teams = selectors.team_list(user=user)
@@ -334,9 +313,7 @@ class InspectionFilterForm(_FilterForm):
     def _filters(self, data: dict[str, Any]) -> dict[str, Any]:
         business = None
         if data.get("business"):
-            business = (
-                selectors.businesses_in_scope(user=self.user).filter(pk=data["business"]).first()
-            )
+            business = business_list(user=self.user).filter(pk=data["business"]).first()
         return {
             "unit": data.get("unit"),
             "team": data.get("team"),
@@ -462,9 +439,7 @@ class InspectionForm(forms.Form):
                 earlier_qs = earlier_qs.exclude(pk=inspection.pk)
             earlier.queryset = earlier_qs.select_related("business")
         else:
-            business_field.queryset = selectors.businesses_in_scope(user=user).order_by(
-                "unit__path", "name_folded"
-            )
+            business_field.queryset = business_list(user=user)
             earlier.queryset = restrict(Inspection.objects.select_related("business"), user)
         if inspection is not None:
             del self.fields["business"]  # change the business by recording a new inspection
@@ -578,24 +553,9 @@ class SanctionForm(forms.Form):
     ) -> None:
         initial = kwargs.setdefault("initial", {})
         if sanction is not None:
-            for field in (
-                "decision_number",
-                "decision_date",
-                "article",
-                "offender_kind",
-                "offender_name",
-                "act",
-                "fine_vnd",
-                "licence_suspended_months",
-                "licence_withdrawn",
-                "other_measures",
-                "payment_status",
-                "paid_on",
-                "criminal_referral",
-                "referral_date",
-                "referral_to",
-            ):
-                initial.setdefault(field, getattr(sanction, field))
+            for field in SANCTION_FIELDS:
+                if field != "decree":
+                    initial.setdefault(field, getattr(sanction, field))
             initial.setdefault("decree", sanction.decree_id)
         elif inspection is not None:
             business = inspection.business
@@ -607,9 +567,7 @@ class SanctionForm(forms.Form):
             del self.fields["unit"]
         else:
             business_field: Any = self.fields["business"]
-            business_field.queryset = selectors.businesses_in_scope(user=user).order_by(
-                "unit__path", "name_folded"
-            )
+            business_field.queryset = business_list(user=user)
             unit_field: Any = self.fields["unit"]
             unit_field.queryset = manage_units(user)
 

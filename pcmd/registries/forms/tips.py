@@ -27,6 +27,7 @@ from pcmd.registries.models import (
     TipConclusion,
     TipStatus,
 )
+from pcmd.registries.selectors.businesses import business_list
 
 TIME_INPUT_FORMATS = ["%H:%M", "%H:%M:%S", "%Hh%M", "%Hg%M"]
 
@@ -191,9 +192,7 @@ class TipForm(forms.Form):
             )
         self._field("unit").queryset = units.order_by("path")
         self._field("category").queryset = categories.order_by("order", "code")
-        self._field("business").queryset = restrict(Business.objects.all(), user).order_by(
-            "unit__path", "name_folded"
-        )
+        self._field("business").queryset = business_list(user=user)
         if units.count() == 1 and not self.is_bound:
             self.initial.setdefault("unit", units.first())
         if tip is None:
@@ -370,11 +369,9 @@ class LinkBusinessForm(_ActionForm):
         unit = tip.unit
         # Businesses of the tip's unit, or of the unit above it when the tip is a village's.
         field.queryset = (
-            restrict(Business.objects.all(), user)
-            .filter(unit__path__startswith=unit.path)
-            .order_by("unit__path", "name_folded")
+            business_list(user=user, unit=unit)
             if unit.level < 4
-            else restrict(Business.objects.filter(unit_id=unit.parent_id), user)
+            else business_list(user=user).filter(unit_id=unit.parent_id)
         )
         self.initial.setdefault("business", tip.business_id)
 

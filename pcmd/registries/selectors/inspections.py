@@ -5,10 +5,9 @@ business (copied onto the row), so every list is one `restrict` call.
 """
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -27,21 +26,12 @@ from pcmd.registries.models import (
     TeamMember,
 )
 
-# ---- units and businesses the pages and the API pick from ------------------------------
+# ---- units the pages and the API pick from ---------------------------------------------
 
 
 def unit_pick(*, user: Any, pk: int) -> AdministrativeUnit:
     """A unit in the user's scope, or 404."""
     return get_scoped_or_404(AdministrativeUnit.objects.all(), user, unit_field="", pk=pk)
-
-
-def business_pick(*, user: Any, pk: int) -> Business:
-    """A business of a unit in the user's scope, or 404."""
-    return get_scoped_or_404(Business.objects.select_related("unit"), user, pk=pk)
-
-
-def businesses_in_scope(*, user: Any) -> QuerySet[Business]:
-    return restrict(Business.objects.select_related("unit"), user)
 
 
 def units_on(unit: AdministrativeUnit, at: dt.date) -> list[AdministrativeUnit]:
@@ -354,76 +344,3 @@ def sanction_get(*, user: Any, pk: int) -> Sanction:
     return get_scoped_or_404(
         Sanction.objects.select_related("unit", "business", "inspection", "decree"), user, pk=pk
     )
-
-
-# ---- counts for the roll-up engine --------------------------------------------------------
-
-
-@dataclass
-class EnforcementCounts:
-    """What one unit's own rows say for a date range (not rolled up)."""
-
-    inspections: int = 0
-    businesses_inspected: int = 0
-    inspections_with_violations: int = 0
-    violations_found: int = 0
-    sanction_decisions: int = 0
-    fines_vnd: int = 0
-    licence_suspensions: int = 0
-    licence_withdrawals: int = 0
-    criminal_referrals: int = 0
-
-
-def enforcement_counts(
-    *, unit_ids: list[int], start: dt.date, end: dt.date
-) -> dict[int, EnforcementCounts]:
-    """Per unit id (the commune on the row, as stored): inspections dated in [start, end],
-    the distinct businesses they visited, those with violations and the violations found;
-    sanctions decided in [start, end] (a decision has a number; a referral alone does not),
-    their fines, licence suspensions and withdrawals, and criminal referrals.
-
-    Not scoped: it feeds the roll-up engine, which applies scope itself. Units without
-    rows are absent. Two GROUP BY queries whatever the number of units.
-    """
-    out: dict[int, EnforcementCounts] = {}
-    if not unit_ids:
-        return out
-    inspections = (
-        Inspection.objects.filter(unit_id__in=unit_ids, date__gte=start, date__lte=end)
-        .values("unit_id")
-        .annotate(
-            n=Count("id"),
-            businesses=Count("business_id", distinct=True),
-            with_violations=Count("id", filter=VIOLATION_Q),
-            violations=Sum("violations_found"),
-        )
-        .order_by()
-    )
-    for row in inspections:
-        counts = out.setdefault(row["unit_id"], EnforcementCounts())
-        counts.inspections = row["n"]
-        counts.businesses_inspected = row["businesses"]
-        counts.inspections_with_violations = row["with_violations"]
-        counts.violations_found = int(row["violations"] or 0)
-    sanctions = (
-        Sanction.objects.filter(
-            unit_id__in=unit_ids, decision_date__gte=start, decision_date__lte=end
-        )
-        .values("unit_id")
-        .annotate(
-            decisions=Count("id", filter=~Q(decision_number="")),
-            fines=Sum("fine_vnd"),
-            suspensions=Count("id", filter=Q(licence_suspended_months__gt=0)),
-            withdrawals=Count("id", filter=Q(licence_withdrawn=True)),
-            referrals=Count("id", filter=Q(criminal_referral=True)),
-        )
-        .order_by()
-    )
-    for srow in sanctions:
-        counts = out.setdefault(srow["unit_id"], EnforcementCounts())
-        counts.sanction_decisions = srow["decisions"]
-        counts.fines_vnd = int(srow["fines"] or 0)
-        counts.licence_suspensions = srow["suspensions"]
-        counts.licence_withdrawals = srow["withdrawals"]
-        counts.criminal_referrals = srow["referrals"]
-    return out

@@ -2,13 +2,11 @@
 named tip-giver (services.tips.tip_identity is the one logged way to read it)."""
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import (
     BooleanField,
     Case,
-    Count,
     F,
     Q,
     QuerySet,
@@ -130,42 +128,6 @@ def tip_agencies(tip: Tip, user: Any) -> QuerySet[Agency]:
     related = Q(unit_id__in=[*unit.ancestor_ids, unit.pk]) | Q(unit__path__startswith=unit.path)
     agencies = Agency.objects.filter(related, active=True).select_related("unit")
     return restrict(agencies, user).order_by("unit__path", "name")
-
-
-def tip_counts(
-    *, unit_ids: Iterable[int] | None, start: dt.date, end: dt.date, today: dt.date | None = None
-) -> dict[int, dict[str, int]]:
-    """Per unit, for the tips received from `start` to `end` (local days, both included):
-    received, closed, processed on time (closed on or before the deadline) and overdue
-    (still open and past the deadline today). Units without tips are left out; one GROUP
-    BY query. Not scoped: the roll-up engine counts for everyone and shows by scope."""
-    today = today or timezone.localdate()
-    tips = Tip.objects.filter(
-        received_at__gte=_day_start(start), received_at__lt=_day_start(end + dt.timedelta(days=1))
-    )
-    if unit_ids is not None:
-        tips = tips.filter(unit_id__in=list(unit_ids))
-    closed = Q(status=TipStatus.CLOSED)
-    rows = (
-        tips.order_by()
-        .values("unit_id")
-        .annotate(
-            n_received=Count("id"),
-            n_closed=Count("id", filter=closed),
-            n_on_time=Count("id", filter=closed & Q(closed_on__lte=F("deadline"))),
-            n_overdue=Count("id", filter=_overdue_q(today)),
-        )
-    )
-    # Annotations named apart from the model's fields and properties (Tip.processed_on_time).
-    return {
-        row["unit_id"]: {
-            "received": row["n_received"],
-            "closed": row["n_closed"],
-            "processed_on_time": row["n_on_time"],
-            "overdue": row["n_overdue"],
-        }
-        for row in rows
-    }
 
 
 def overdue_tips(*, user: Any, limit: int = 10, today: dt.date | None = None) -> dict[str, Any]:

@@ -12,9 +12,11 @@ PDF documents are kept as sent in the working copy too: no PDF library is instal
 their document information (author, software) is not removed.
 """
 
+import contextlib
 import io
 import uuid
 import warnings
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +31,8 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from pcmd.accounts.roles import Perm
 from pcmd.accounts.selectors import user_can
-from pcmd.audit.services import access_record
+from pcmd.audit.models import Action
+from pcmd.audit.services import access_record, change_record
 from pcmd.core.crypto import decrypt_bytes, encrypt_bytes
 from pcmd.core.errors import ServiceError
 from pcmd.core.text import nfc
@@ -241,6 +244,41 @@ def attachment_store(
         attachment_files_delete(attachment)
         raise
     return attachment
+
+
+def attachments_store(
+    *,
+    actor: Any,
+    tip: Tip,
+    prepared: Iterable[PreparedFile],
+    from_public: bool,
+    message: TipMessage | None = None,
+    stored: list[TipAttachment] | None = None,
+) -> list[TipAttachment]:
+    """Store the checked files of one submission and record each in the change log. Each
+    is also appended to `stored` as soon as its files are written, so that the caller can
+    remove them should the transaction be rolled back (`files_removed_on_failure`)."""
+    out = [] if stored is None else stored
+    for item in prepared:
+        attachment = attachment_store(
+            tip=tip, prepared=item, from_public=from_public, message=message
+        )
+        out.append(attachment)
+        change_record(actor=actor, action=Action.CREATE, obj=attachment)
+    return out
+
+
+@contextlib.contextmanager
+def files_removed_on_failure() -> Iterator[list[TipAttachment]]:
+    """A list for the attachments stored inside the block; if the block fails (and with it
+    the transaction that saved their rows), their files are removed from storage too."""
+    stored: list[TipAttachment] = []
+    try:
+        yield stored
+    except BaseException:
+        for attachment in stored:
+            attachment_files_delete(attachment)
+        raise
 
 
 def attachment_add(

@@ -47,7 +47,8 @@ from pcmd.registries.services.businesses import (
     require_business_manage,
     unit_label,
 )
-from pcmd.reporting.exchange import ExchangeFileError, _decode, _open_workbook, table_csv
+from pcmd.registries.services.common import day_text
+from pcmd.reporting.exchange import ExchangeFileError, decode_text, open_workbook, table_csv
 from pcmd.reporting.values import TRUE_WORDS, InvalidValue, parse_number
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -296,8 +297,7 @@ def business_import_template(fmt: str) -> bytes:
     example = _example()
     if fmt == "csv":
         line = [
-            v.strftime("%d/%m/%Y") if isinstance(v, dt.date) else v
-            for v in (example[c.key] for c in COLUMNS)
+            day_text(v) if isinstance(v, dt.date) else v for v in (example[c.key] for c in COLUMNS)
         ]
         return table_csv(headings, [line])
     wb = Workbook()
@@ -461,7 +461,7 @@ def _records(data: bytes, filename: str) -> list[tuple[int, list[Any]]]:
     (or the CSV); blank rows are left out."""
     extension = _extension(filename)
     if extension == ".xlsx" or (not extension and data.startswith(b"PK\x03\x04")):
-        wb = _open_workbook(data)
+        wb = open_workbook(data)
         headings = _heading_table()
         # The sheet with the headings: the first one, unless another holds them.
         sheet = wb.worksheets[0]
@@ -481,7 +481,7 @@ def _records(data: bytes, filename: str) -> list[tuple[int, list[Any]]]:
             records.append((number, list(values)))
         return records
     if extension == ".csv":
-        text = _decode(data)
+        text = decode_text(data)
         try:
             return _csv_records(text)
         except csv.Error as exc:
@@ -526,7 +526,7 @@ def _as_text(value: Any) -> str:
     if isinstance(value, dt.datetime) and value.time() != dt.time():
         return value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
+        return day_text(value)
     return nfc(str(value))
 
 

@@ -29,6 +29,13 @@ from pcmd.registries.selectors.businesses import (
     registration_key,
     search_key,
 )
+from pcmd.registries.services.common import (
+    capitalised,
+    day_text,
+    refuse_unknown,
+    save_changes,
+    text_problem,
+)
 
 TEXT_FIELDS = (
     "name",
@@ -73,7 +80,7 @@ def unit_label(unit: AdministrativeUnit) -> str:
     if unit.valid_to and unit.valid_to < timezone.localdate():
         return _("%(unit)s (đến %(date)s)") % {
             "unit": unit.name,
-            "date": unit.valid_to.strftime("%d/%m/%Y"),
+            "date": day_text(unit.valid_to),
         }
     return unit.name
 
@@ -125,16 +132,9 @@ def business_clean(
     for field in TEXT_FIELDS:
         raw = values.get(field)
         text = nfc(str(raw)) if raw is not None else ""
-        model_field: Any = Business._meta.get_field(field)
-        max_length = model_field.max_length
-        if field in REQUIRED_TEXT and not text:
-            refuse(field, _("Cần nhập %(field)s.") % {"field": _label(field)})
-        elif max_length and len(text) > max_length:
-            refuse(
-                field,
-                _("%(field)s dài quá %(n)d ký tự.")
-                % {"field": _label(field).capitalize(), "n": max_length},
-            )
+        problem = text_problem(Business, field, text, required=field in REQUIRED_TEXT)
+        if problem:
+            refuse(field, problem)
         data[field] = text
     data["name_folded"] = search_key(data["name"])[:300]
     data["address_folded"] = search_key(data["address"])[:300]
@@ -156,24 +156,24 @@ def business_clean(
             day = day.date()
         if day is not None and not isinstance(day, dt.date):
             refuse(
-                field, _("%(field)s không phải là ngày.") % {"field": _label(field).capitalize()}
+                field, _("%(field)s không phải là ngày.") % {"field": capitalised(_label(field))}
             )
             day = None
         if day is not None and day > today:
             refuse(
                 field,
                 _("%(field)s (%(date)s) không được sau ngày hôm nay.")
-                % {"field": _label(field).capitalize(), "date": day.strftime("%d/%m/%Y")},
+                % {"field": capitalised(_label(field)), "date": day_text(day)},
             )
         data[field] = day
 
     for field in COUNT_FIELDS:
         count = values.get(field)
         if count is not None and (isinstance(count, bool) or not isinstance(count, int)):
-            refuse(field, _("%(field)s phải là số nguyên.") % {"field": _label(field).capitalize()})
+            refuse(field, _("%(field)s phải là số nguyên.") % {"field": capitalised(_label(field))})
             count = None
         elif count is not None and count < 0:
-            refuse(field, _("%(field)s không được âm.") % {"field": _label(field).capitalize()})
+            refuse(field, _("%(field)s không được âm.") % {"field": capitalised(_label(field))})
             count = None
         data[field] = count
     total, female = data["workers_total"], data["workers_female"]
@@ -200,7 +200,7 @@ def business_clean(
                 "%(unit)s chỉ tồn tại đến %(date)s: cơ sở bắt đầu hoạt động sau ngày đó "
                 "thuộc đơn vị hành chính mới."
             )
-            % {"unit": unit.name, "date": unit.valid_to.strftime("%d/%m/%Y")},
+            % {"unit": unit.name, "date": day_text(unit.valid_to)},
         )
     return data, problems
 
@@ -268,12 +268,6 @@ def duplicate_message(actor: Any, existing: Business, data: dict[str, Any]) -> s
     )
 
 
-def _check_fields(fields: dict[str, Any]) -> None:
-    unknown = set(fields) - set(FIELDS)
-    if unknown:
-        raise TypeError(f"unknown business fields: {sorted(unknown)}")
-
-
 def business_insert(*, actor: Any, unit: AdministrativeUnit, data: dict[str, Any]) -> Business:
     """Save a business from values already cleaned and checked (business_clean, no
     duplicate), and log it. For the services here and the file import only."""
@@ -291,7 +285,7 @@ def business_create(*, actor: Any, unit: AdministrativeUnit, **fields: Any) -> B
     unit, when a value is wrong (ServiceError by field) or when the registry already
     holds the business (DuplicateBusiness, naming it).
     """
-    _check_fields(fields)
+    refuse_unknown(fields, FIELDS)
     require_business_manage(actor, unit)
     check_unit(unit)
     data, problems = business_clean(fields, unit=unit)
@@ -317,7 +311,7 @@ def business_update(
     A business with inspections, sanctions or tips stays in its unit: those records are
     counted for the unit they were made in.
     """
-    _check_fields(changes)
+    refuse_unknown(changes, FIELDS)
     require_business_manage(actor, business.unit)
     target = business.unit
     if unit is not None and unit.pk != business.unit_id:
@@ -345,10 +339,7 @@ def business_update(
     business.unit = target
     for field, value in data.items():
         setattr(business, field, value)
-    if snapshot(business) == before:
-        return business
-    business.save()
-    change_record(actor=actor, action=Action.UPDATE, obj=business, before=before)
+    save_changes(actor, business, before)
     return business
 
 
@@ -373,7 +364,7 @@ def business_set_status(
             {
                 "on": [
                     _("Ngày thay đổi tình trạng (%(date)s) không được sau ngày hôm nay.")
-                    % {"date": on.strftime("%d/%m/%Y")}
+                    % {"date": day_text(on)}
                 ]
             }
         )
@@ -382,7 +373,7 @@ def business_set_status(
             {
                 "on": [
                     _("Ngày thay đổi tình trạng phải sau ngày bắt đầu hoạt động (%(date)s).")
-                    % {"date": business.opened_on.strftime("%d/%m/%Y")}
+                    % {"date": day_text(business.opened_on)}
                 ]
             }
         )

@@ -44,6 +44,7 @@ from pcmd.registries.selectors.inspections import (
     member_is_valid_on,
     unit_covers,
 )
+from pcmd.registries.services.common import clean_text, day_text, refuse_unknown, save_changes
 from pcmd.reporting.values import InvalidValue, parse_number
 
 TEAM_LEVELS = (UnitLevel.PROVINCE, UnitLevel.DISTRICT, UnitLevel.COMMUNE)
@@ -59,31 +60,12 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _d(value: dt.date) -> str:
-    return value.strftime("%d/%m/%Y")
-
-
 def require_manage(actor: Any, unit: AdministrativeUnit) -> None:
     """Refuse a user without Perm.INSPECTION_MANAGE on `unit` (None: the system)."""
     if actor is not None and not user_can(actor, Perm.INSPECTION_MANAGE, unit):
         raise PermissionDenied(
             _("Bạn không có quyền ghi nhận kiểm tra, xử lý của %(unit)s.") % {"unit": unit.name}
         )
-
-
-def _text(model: type[models.Model], field: str, value: Any, *, required: bool = False) -> str:
-    """User text as stored: NFC, within the column's length, present when required."""
-    text = nfc(str(value or ""))
-    model_field: Any = model._meta.get_field(field)
-    label = str(model_field.verbose_name)
-    if required and not text:
-        raise ServiceError(_("Cần nhập %(field)s.") % {"field": label})
-    if model_field.max_length and len(text) > model_field.max_length:
-        raise ServiceError(
-            _("%(field)s dài quá %(n)d ký tự.")
-            % {"field": label[:1].upper() + label[1:], "n": model_field.max_length}
-        )
-    return text
 
 
 def _whole(value: Any, label: str, *, maximum: int | None = None) -> int:
@@ -119,12 +101,6 @@ def _choice(value: Any, choices: type[models.TextChoices], label: str) -> str:
     return str(value)
 
 
-def _unknown(fields: Iterable[str], allowed: Iterable[str]) -> None:
-    extra = set(fields) - set(allowed)
-    if extra:
-        raise TypeError(f"unexpected fields: {sorted(extra)}")
-
-
 def _ensure_content_type(model: type[models.Model]) -> None:
     """Link tables get their content type on first use (migrate makes none for them); one
     created in a transaction that was then rolled back stays in Django's cache, so check."""
@@ -155,12 +131,6 @@ def _set_m2m(actor: Any, obj: models.Model, field: str, targets: Iterable[models
     return changed
 
 
-def _save_changes(actor: Any, obj: models.Model, before: dict[str, Any]) -> None:
-    if snapshot(obj) != before:
-        obj.save()
-        change_record(actor=actor, action=Action.UPDATE, obj=obj, before=before)
-
-
 # ---- teams ------------------------------------------------------------------------------
 
 TEAM_FIELDS = ("name", "decision_number", "decision_date", "valid_from", "valid_to", "notes")
@@ -169,8 +139,8 @@ TEAM_FIELDS = ("name", "decision_number", "decision_date", "valid_from", "valid_
 def _team_check(team: InspectionTeam) -> None:
     """Validate a team's own fields (in place: a district team's open end is filled)."""
     unit = team.unit
-    team.name = _text(InspectionTeam, "name", team.name, required=True)
-    team.decision_number = _text(InspectionTeam, "decision_number", team.decision_number)
+    team.name = clean_text(InspectionTeam, "name", team.name, required=True)
+    team.decision_number = clean_text(InspectionTeam, "decision_number", team.decision_number)
     team.notes = nfc(team.notes or "")
     if unit.level not in TEAM_LEVELS:
         raise ServiceError(
@@ -217,7 +187,7 @@ def _team_check_records(team: InspectionTeam) -> None:
     if inspection is not None:
         raise ServiceError(
             _("Đội đã kiểm tra %(b)s ngày %(d)s: thời gian hoạt động phải bao gồm ngày đó.")
-            % {"b": inspection.business.name, "d": _d(inspection.date)}
+            % {"b": inspection.business.name, "d": day_text(inspection.date)}
         )
     early_or_late = models.Q(start__lt=team.valid_from)
     if team.valid_to:
@@ -229,7 +199,7 @@ def _team_check_records(team: InspectionTeam) -> None:
                 "Kế hoạch kiểm tra “%(p)s” (%(s)s – %(e)s) nằm ngoài thời gian hoạt động mới của "
                 "đội."
             )
-            % {"p": plan.title, "s": _d(plan.start), "e": _d(plan.end)}
+            % {"p": plan.title, "s": day_text(plan.start), "e": day_text(plan.end)}
         )
     for member in team.members.all():
         _member_within_team(team, member)
@@ -270,14 +240,14 @@ def team_create(
 @transaction.atomic
 def team_update(*, actor: Any, team: InspectionTeam, **changes: Any) -> InspectionTeam:
     """Change the given fields (TEAM_FIELDS); the unit of a team never changes."""
-    _unknown(changes, TEAM_FIELDS)
+    refuse_unknown(changes, TEAM_FIELDS)
     require_manage(actor, team.unit)
     before = snapshot(team)
     for field, value in changes.items():
         setattr(team, field, value)
     _team_check(team)
     _team_check_records(team)
-    _save_changes(actor, team, before)
+    save_changes(actor, team, before)
     return team
 
 
@@ -288,7 +258,7 @@ def team_close(*, actor: Any, team: InspectionTeam, on: dt.date) -> InspectionTe
     if on < team.valid_from:
         raise ServiceError(
             _("Ngày kết thúc phải sau ngày đội bắt đầu hoạt động (%(d)s).")
-            % {"d": _d(team.valid_from)}
+            % {"d": day_text(team.valid_from)}
         )
     before = snapshot(team)
     team.valid_to = on
@@ -298,9 +268,9 @@ def team_close(*, actor: Any, team: InspectionTeam, on: dt.date) -> InspectionTe
         member.valid_to = on
         if member.valid_from and member.valid_from > on:
             member.valid_from = on
-        _save_changes(actor, member, member_before)
+        save_changes(actor, member, member_before)
     _team_check_records(team)
-    _save_changes(actor, team, before)
+    save_changes(actor, team, before)
     return team
 
 
@@ -347,8 +317,8 @@ def _member_within_team(team: InspectionTeam, member: TeamMember) -> None:
 
 
 def _member_check(team: InspectionTeam, member: TeamMember) -> None:
-    member.full_name = _text(TeamMember, "full_name", member.full_name, required=True)
-    member.position = _text(TeamMember, "position", member.position)
+    member.full_name = clean_text(TeamMember, "full_name", member.full_name, required=True)
+    member.position = clean_text(TeamMember, "position", member.position)
     member.role = _choice(member.role, MemberRole, _("Vai trò trong đội"))
     if member.agency is not None and not _agency_fits(team, member.agency):
         raise ServiceError(
@@ -366,7 +336,7 @@ def _member_check(team: InspectionTeam, member: TeamMember) -> None:
                         "%(m)s có mặt trong cuộc kiểm tra ngày %(d)s: thời gian tham gia phải bao "
                         "gồm ngày đó."
                     )
-                    % {"m": member.full_name, "d": _d(inspection.date)}
+                    % {"m": member.full_name, "d": day_text(inspection.date)}
                 )
 
 
@@ -402,14 +372,14 @@ def member_add(
 @transaction.atomic
 def member_update(*, actor: Any, member: TeamMember, **changes: Any) -> TeamMember:
     """Change the given fields (MEMBER_FIELDS); a member never moves to another team."""
-    _unknown(changes, MEMBER_FIELDS)
+    refuse_unknown(changes, MEMBER_FIELDS)
     team = member.team
     require_manage(actor, team.unit)
     before = snapshot(member)
     for field, value in changes.items():
         setattr(member, field, value)
     _member_check(team, member)
-    _save_changes(actor, member, before)
+    save_changes(actor, member, before)
     return member
 
 
@@ -437,7 +407,7 @@ PLAN_FIELDS = ("title", "start", "end", "announced", "businesses", "notes")
 
 def _plan_check(plan: InspectionPlan, businesses: list[Business] | None) -> None:
     team = plan.team
-    plan.title = _text(InspectionPlan, "title", plan.title, required=True)
+    plan.title = clean_text(InspectionPlan, "title", plan.title, required=True)
     plan.notes = nfc(plan.notes or "")
     if plan.start is None or plan.end is None:
         raise ServiceError(_("Cần nhập thời gian thực hiện kế hoạch (từ ngày, đến ngày)."))
@@ -459,7 +429,7 @@ def _plan_check(plan: InspectionPlan, businesses: list[Business] | None) -> None
         if outside is not None:
             raise ServiceError(
                 _("Cuộc kiểm tra %(b)s ngày %(d)s theo kế hoạch này nằm ngoài thời gian mới.")
-                % {"b": outside.business.name, "d": _d(outside.date)}
+                % {"b": outside.business.name, "d": day_text(outside.date)}
             )
 
 
@@ -493,14 +463,14 @@ def plan_create(
 @transaction.atomic
 def plan_update(*, actor: Any, plan: InspectionPlan, **changes: Any) -> InspectionPlan:
     """Change the given fields (PLAN_FIELDS; `businesses` replaces the list)."""
-    _unknown(changes, PLAN_FIELDS)
+    refuse_unknown(changes, PLAN_FIELDS)
     require_manage(actor, plan.team.unit)
     before = snapshot(plan)
     chosen = list(changes.pop("businesses")) if "businesses" in changes else None
     for field, value in changes.items():
         setattr(plan, field, bool(value) if field == "announced" else value)
     _plan_check(plan, chosen if chosen is not None else list(plan.businesses.all()))
-    _save_changes(actor, plan, before)
+    save_changes(actor, plan, before)
     if chosen is not None:
         _set_m2m(actor, plan, "businesses", chosen)
     return plan
@@ -547,7 +517,7 @@ def _inspection_check(inspection: Inspection, members: list[TeamMember]) -> None
     if at > _today():
         raise ServiceError(
             _("Ngày kiểm tra %(d)s ở tương lai: chỉ ghi nhận cuộc kiểm tra đã diễn ra.")
-            % {"d": _d(at)}
+            % {"d": day_text(at)}
         )
     if plan is not None:
         if team is None:
@@ -560,12 +530,12 @@ def _inspection_check(inspection: Inspection, members: list[TeamMember]) -> None
         if not plan.start <= at <= plan.end:
             raise ServiceError(
                 _("Ngày kiểm tra phải nằm trong thời gian của kế hoạch (%(s)s – %(e)s).")
-                % {"s": _d(plan.start), "e": _d(plan.end)}
+                % {"s": day_text(plan.start), "e": day_text(plan.end)}
             )
     if team is not None:
         if not team.is_valid_on(at):
             raise ServiceError(
-                _("%(t)s không hoạt động vào ngày %(d)s.") % {"t": team.name, "d": _d(at)}
+                _("%(t)s không hoạt động vào ngày %(d)s.") % {"t": team.name, "d": day_text(at)}
             )
         if not unit_covers(team.unit, business.unit, at):
             raise ServiceError(
@@ -581,7 +551,7 @@ def _inspection_check(inspection: Inspection, members: list[TeamMember]) -> None
         if not member_is_valid_on(member, at):
             raise ServiceError(
                 _("%(m)s không còn là thành viên của đội vào ngày %(d)s.")
-                % {"m": member.full_name, "d": _d(at)}
+                % {"m": member.full_name, "d": day_text(at)}
             )
     for field, label in CHECKLIST.items():
         setattr(inspection, field, _choice(getattr(inspection, field), Finding, str(label)))
@@ -608,7 +578,7 @@ def _inspection_check(inspection: Inspection, members: list[TeamMember]) -> None
             % {"n": inspection.violations_found}
         )
     inspection.findings_note = nfc(inspection.findings_note or "")
-    inspection.record_number = _text(Inspection, "record_number", inspection.record_number)
+    inspection.record_number = clean_text(Inspection, "record_number", inspection.record_number)
     earlier = inspection.follow_up_of
     if earlier is not None:
         if earlier.business_id != business.pk:
@@ -617,7 +587,8 @@ def _inspection_check(inspection: Inspection, members: list[TeamMember]) -> None
             raise ServiceError(_("Một cuộc kiểm tra không thể là hậu kiểm của chính nó."))
         if earlier.date >= at:
             raise ServiceError(
-                _("Hậu kiểm phải diễn ra sau cuộc kiểm tra ngày %(d)s.") % {"d": _d(earlier.date)}
+                _("Hậu kiểm phải diễn ra sau cuộc kiểm tra ngày %(d)s.")
+                % {"d": day_text(earlier.date)}
             )
     if inspection.follow_up_due and inspection.follow_up_due < at:
         raise ServiceError(_("Hạn hậu kiểm phải sau ngày kiểm tra."))
@@ -633,7 +604,7 @@ def _inspection_check_dependents(inspection: Inspection) -> None:
     if early is not None:
         raise ServiceError(
             _("Quyết định xử phạt %(n)s ngày %(d)s có trước ngày kiểm tra mới.")
-            % {"n": early, "d": _d(early.decision_date)}
+            % {"n": early, "d": day_text(early.decision_date)}
         )
     follow_ups = inspection.follow_ups.all()
     if follow_ups.exclude(business=inspection.business).exists():
@@ -664,7 +635,7 @@ def inspection_create(
     `findings` are the checklist fields (CHECKLIST: finding_prostitution, ...), each a
     Finding value; any "violation" needs violations_found ≥ 1 and the other way round.
     """
-    _unknown(findings, CHECKLIST)
+    refuse_unknown(findings, CHECKLIST)
     require_manage(actor, business.unit)
     inspection = Inspection(
         business=business,
@@ -691,7 +662,7 @@ def inspection_create(
 @transaction.atomic
 def inspection_update(*, actor: Any, inspection: Inspection, **changes: Any) -> Inspection:
     """Change the given fields (INSPECTION_FIELDS; `members_present` replaces the list)."""
-    _unknown(changes, INSPECTION_FIELDS)
+    refuse_unknown(changes, INSPECTION_FIELDS)
     require_manage(actor, inspection.unit)
     before = snapshot(inspection)
     members = list(changes.pop("members_present")) if "members_present" in changes else None
@@ -706,7 +677,7 @@ def inspection_update(*, actor: Any, inspection: Inspection, **changes: Any) -> 
     _inspection_check(
         inspection, members if members is not None else list(inspection.members_present.all())
     )
-    _save_changes(actor, inspection, before)
+    save_changes(actor, inspection, before)
     if members is not None:
         _set_m2m(actor, inspection, "members_present", members)
     return inspection
@@ -764,14 +735,14 @@ def _decree_check(sanction: Sanction, *, chosen: bool) -> None:
         if in_force is None:
             raise ServiceError(
                 _("Nghị định %(c)s không có hiệu lực vào ngày %(d)s.")
-                % {"c": decree.code, "d": _d(on)}
+                % {"c": decree.code, "d": day_text(on)}
             )
         raise ServiceError(
             _(
                 "Nghị định %(c)s không có hiệu lực vào ngày %(d)s; nghị định có hiệu lực khi đó "
                 "là %(f)s."
             )
-            % {"c": decree.code, "d": _d(on), "f": in_force.code}
+            % {"c": decree.code, "d": day_text(on), "f": in_force.code}
         )
 
 
@@ -781,19 +752,22 @@ def _sanction_check(sanction: Sanction, *, decree_chosen: bool) -> None:
     if on is None:
         raise ServiceError(_("Cần nhập ngày quyết định."))
     if on > today:
-        raise ServiceError(_("Ngày quyết định %(d)s ở tương lai.") % {"d": _d(on)})
+        raise ServiceError(_("Ngày quyết định %(d)s ở tương lai.") % {"d": day_text(on)})
     inspection = sanction.inspection
     if inspection is not None and on < inspection.date:
         raise ServiceError(
-            _("Ngày quyết định phải từ ngày kiểm tra (%(d)s) trở đi.") % {"d": _d(inspection.date)}
+            _("Ngày quyết định phải từ ngày kiểm tra (%(d)s) trở đi.")
+            % {"d": day_text(inspection.date)}
         )
     _decree_check(sanction, chosen=decree_chosen)
-    sanction.decision_number = _text(Sanction, "decision_number", sanction.decision_number)
-    sanction.article = _text(Sanction, "article", sanction.article)
+    sanction.decision_number = clean_text(Sanction, "decision_number", sanction.decision_number)
+    sanction.article = clean_text(Sanction, "article", sanction.article)
     sanction.offender_kind = _choice(sanction.offender_kind, OffenderKind, _("Đối tượng"))
-    sanction.offender_name = _text(Sanction, "offender_name", sanction.offender_name, required=True)
-    sanction.act = _text(Sanction, "act", sanction.act, required=True)
-    sanction.other_measures = _text(Sanction, "other_measures", sanction.other_measures)
+    sanction.offender_name = clean_text(
+        Sanction, "offender_name", sanction.offender_name, required=True
+    )
+    sanction.act = clean_text(Sanction, "act", sanction.act, required=True)
+    sanction.other_measures = clean_text(Sanction, "other_measures", sanction.other_measures)
     sanction.fine_vnd = _whole(sanction.fine_vnd, _("Số tiền phạt"))
     sanction.licence_suspended_months = _whole(
         sanction.licence_suspended_months,
@@ -824,14 +798,14 @@ def _payment_check(sanction: Sanction, today: dt.date) -> None:
         if paid_on < sanction.decision_date:
             raise ServiceError(
                 _("Ngày nộp phạt %(p)s trước ngày quyết định %(d)s.")
-                % {"p": _d(paid_on), "d": _d(sanction.decision_date)}
+                % {"p": day_text(paid_on), "d": day_text(sanction.decision_date)}
             )
         if paid_on > today:
-            raise ServiceError(_("Ngày nộp phạt %(p)s ở tương lai.") % {"p": _d(paid_on)})
+            raise ServiceError(_("Ngày nộp phạt %(p)s ở tương lai.") % {"p": day_text(paid_on)})
 
 
 def _referral_check(sanction: Sanction, today: dt.date) -> None:
-    sanction.referral_to = _text(Sanction, "referral_to", sanction.referral_to)
+    sanction.referral_to = clean_text(Sanction, "referral_to", sanction.referral_to)
     if not sanction.criminal_referral:
         if sanction.referral_date or sanction.referral_to:
             raise ServiceError(_("Ngày chuyển và cơ quan nhận chỉ ghi khi chuyển xử lý hình sự."))
@@ -839,11 +813,14 @@ def _referral_check(sanction: Sanction, today: dt.date) -> None:
     if sanction.referral_date is None or not sanction.referral_to:
         raise ServiceError(_("Chuyển xử lý hình sự: cần nhập ngày chuyển và cơ quan nhận."))
     if sanction.referral_date > today:
-        raise ServiceError(_("Ngày chuyển %(d)s ở tương lai.") % {"d": _d(sanction.referral_date)})
+        raise ServiceError(
+            _("Ngày chuyển %(d)s ở tương lai.") % {"d": day_text(sanction.referral_date)}
+        )
     inspection = sanction.inspection
     if inspection is not None and sanction.referral_date < inspection.date:
         raise ServiceError(
-            _("Ngày chuyển phải từ ngày kiểm tra (%(d)s) trở đi.") % {"d": _d(inspection.date)}
+            _("Ngày chuyển phải từ ngày kiểm tra (%(d)s) trở đi.")
+            % {"d": day_text(inspection.date)}
         )
 
 
@@ -869,7 +846,7 @@ def _refuse_duplicate_number(sanction: Sanction) -> None:
                     "n": sanction.decision_number,
                     "u": sanction.unit.name,
                     "y": year,
-                    "d": _d(other.decision_date),
+                    "d": day_text(other.decision_date),
                 }
             )
 
@@ -890,7 +867,7 @@ def sanction_create(
     """Record a sanction decision (or a criminal referral): after an inspection, or for a
     business or a unit without one. Other fields: SANCTION_FIELDS; the fine may be typed
     with Vietnamese separators ("1.500.000"); no decree: the one in force on the date."""
-    _unknown(fields, SANCTION_FIELDS)
+    refuse_unknown(fields, SANCTION_FIELDS)
     if inspection is not None:
         if business is not None and business.pk != inspection.business_id:
             raise ServiceError(_("Cơ sở phải là cơ sở của cuộc kiểm tra."))
@@ -922,13 +899,13 @@ def sanction_create(
 def sanction_update(*, actor: Any, sanction: Sanction, **changes: Any) -> Sanction:
     """Change the given fields (SANCTION_FIELDS); what it sanctions never changes. A new
     decision date with no decree given moves an automatic decree to the one then in force."""
-    _unknown(changes, SANCTION_FIELDS)
+    refuse_unknown(changes, SANCTION_FIELDS)
     require_manage(actor, sanction.unit)
     before = snapshot(sanction)
     for field, value in changes.items():
         setattr(sanction, field, value)
     _sanction_check(sanction, decree_chosen=changes.get("decree") is not None)
-    _save_changes(actor, sanction, before)
+    save_changes(actor, sanction, before)
     return sanction
 
 

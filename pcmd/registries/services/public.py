@@ -49,10 +49,9 @@ from pcmd.registries.models import (
     TipStatus,
 )
 from pcmd.registries.services.attachments import (
-    PreparedFile,
-    attachment_files_delete,
-    attachment_store,
     attachments_prepare,
+    attachments_store,
+    files_removed_on_failure,
 )
 from pcmd.registries.services.deadlines import deadline_for
 
@@ -376,22 +375,6 @@ def _subject(content: str) -> str:
     return first[:120].rsplit(" ", 1)[0].rstrip(" ,.;:") + "…"
 
 
-def _store_all(
-    tip: Tip, prepared: Sequence[PreparedFile], message: TipMessage | None
-) -> list[TipAttachment]:
-    stored: list[TipAttachment] = []
-    try:
-        for item in prepared:
-            attachment = attachment_store(tip=tip, prepared=item, from_public=True, message=message)
-            stored.append(attachment)
-            change_record(actor=None, action=Action.CREATE, obj=attachment)
-    except BaseException:
-        for attachment in stored:
-            attachment_files_delete(attachment)
-        raise
-    return stored
-
-
 @dataclass
 class PublicTip:
     """What a citizen sends (the form's cleaned fields)."""
@@ -430,33 +413,27 @@ def tip_submit(*, sent: PublicTip, address: str) -> tuple[Tip, str]:
     # Files are checked before anything is written: a refused file saves nothing.
     prepared = attachments_prepare(list(sent.uploads))
     code = receipt_new()
-    stored: list[TipAttachment] = []
-    try:
-        with _unlinked(), transaction.atomic():
-            rate_hit(SUBMIT, address, now)
-            tip = Tip.objects.create(
-                unit=unit,
-                channel=TipChannel.WEB,
-                received_at=now,
-                category=category,
-                subject=_subject(content),
-                content=content,
-                place=nfc(sent.place or ""),
-                platform=nfc(sent.platform or ""),
-                link=link,
-                seen_at=sent.seen_at,
-                anonymous=not (name or contact),
-                reporter_name=name,
-                reporter_contact=contact,
-                deadline=deadline_for(category, timezone.localdate(now)),
-                receipt_hash=receipt_hash(code),
-            )
-            change_record(actor=None, action=Action.CREATE, obj=tip)
-            stored = _store_all(tip, prepared, None)
-    except BaseException:
-        for attachment in stored:
-            attachment_files_delete(attachment)
-        raise
+    with files_removed_on_failure() as stored, _unlinked(), transaction.atomic():
+        rate_hit(SUBMIT, address, now)
+        tip = Tip.objects.create(
+            unit=unit,
+            channel=TipChannel.WEB,
+            received_at=now,
+            category=category,
+            subject=_subject(content),
+            content=content,
+            place=nfc(sent.place or ""),
+            platform=nfc(sent.platform or ""),
+            link=link,
+            seen_at=sent.seen_at,
+            anonymous=not (name or contact),
+            reporter_name=name,
+            reporter_contact=contact,
+            deadline=deadline_for(category, timezone.localdate(now)),
+            receipt_hash=receipt_hash(code),
+        )
+        change_record(actor=None, action=Action.CREATE, obj=tip)
+        attachments_store(actor=None, tip=tip, prepared=prepared, from_public=True, stored=stored)
     return tip, code
 
 
@@ -555,15 +532,11 @@ def tip_add_information(
             )
         )
     prepared = attachments_prepare(list(uploads))
-    stored: list[TipAttachment] = []
-    try:
-        with _unlinked(), transaction.atomic():
-            rate_hit(ADD, address)
-            message = TipMessage.objects.create(tip=tip, from_public=True, text=body)
-            change_record(actor=None, action=Action.CREATE, obj=message)
-            stored = _store_all(tip, prepared, message)
-    except BaseException:
-        for attachment in stored:
-            attachment_files_delete(attachment)
-        raise
+    with files_removed_on_failure() as stored, _unlinked(), transaction.atomic():
+        rate_hit(ADD, address)
+        message = TipMessage.objects.create(tip=tip, from_public=True, text=body)
+        change_record(actor=None, action=Action.CREATE, obj=message)
+        attachments_store(
+            actor=None, tip=tip, prepared=prepared, from_public=True, message=message, stored=stored
+        )
     return message

@@ -38,6 +38,7 @@ from pcmd.registries.models import (
     TipMessage,
     TipStatus,
 )
+from pcmd.registries.services.common import capitalised, clean_text, day_text, save_changes
 from pcmd.registries.services.deadlines import deadline_for
 
 # Clocks of officers' computers run a little ahead; a receipt "now" must still pass.
@@ -56,27 +57,12 @@ UNSET = _Unset.UNSET
 # ---- checks ---------------------------------------------------------------------------
 
 
-def _require(actor: Any, perm: str, unit: AdministrativeUnit) -> None:
-    """Refuse a user without `perm` on `unit`; actor None is the system itself."""
-    if actor is not None and not user_can(actor, perm, unit):
+def require_manage(actor: Any, unit: AdministrativeUnit) -> None:
+    """Refuse a user without Perm.TIP_MANAGE on `unit`; actor None is the system itself."""
+    if actor is not None and not user_can(actor, Perm.TIP_MANAGE, unit):
         raise PermissionDenied(
             _("Bạn không có quyền xử lý tin báo của %(unit)s.") % {"unit": unit.name}
         )
-
-
-def _text(value: Any, field: str, *, required: bool = False) -> str:
-    """User text as stored: NFC, within the column's length, present when required."""
-    text = nfc(str(value or ""))
-    model_field: Any = Tip._meta.get_field(field)
-    label = str(model_field.verbose_name)
-    if required and not text:
-        raise ServiceError(_("Cần nhập %(field)s.") % {"field": label})
-    if model_field.max_length and len(text) > model_field.max_length:
-        raise ServiceError(
-            _("%(field)s dài quá %(n)d ký tự.")
-            % {"field": label.capitalize(), "n": model_field.max_length}
-        )
-    return text
 
 
 def _required_text(value: Any, message: str) -> str:
@@ -147,7 +133,7 @@ def _check_seen(seen_at: dt.datetime | None, received_at: dt.datetime) -> None:
 
 
 def _link(value: str) -> str:
-    link = _text(value, "link")
+    link = clean_text(Tip, "link", value)
     if link:
         try:
             URLValidator(schemes=["http", "https"])(link)
@@ -159,11 +145,11 @@ def _link(value: str) -> str:
 
 
 def _check_unit(actor: Any, unit: AdministrativeUnit, received: dt.date) -> None:
-    _require(actor, Perm.TIP_MANAGE, unit)
+    require_manage(actor, unit)
     if not unit.is_valid_on(received):
         raise ServiceError(
             _("%(unit)s không tồn tại vào ngày tiếp nhận %(day)s.")
-            % {"unit": unit.name, "day": received.strftime("%d/%m/%Y")}
+            % {"unit": unit.name, "day": day_text(received)}
         )
 
 
@@ -185,8 +171,8 @@ def _check_business(actor: Any, business: Business | None, unit: AdministrativeU
 
 
 def _identity(anonymous: bool, name: str, contact: str) -> tuple[str, str]:
-    name = _text(name, "reporter_name")
-    contact = _text(contact, "reporter_contact")
+    name = clean_text(Tip, "reporter_name", name)
+    contact = clean_text(Tip, "reporter_contact", contact)
     if anonymous and (name or contact):
         raise ServiceError(
             _(
@@ -204,11 +190,11 @@ def _day(value: dt.date | None, label: str, *, not_before: dt.date) -> dt.date:
     if value is None:
         raise ServiceError(_("Cần nhập %(what)s.") % {"what": label})
     if value > timezone.localdate():
-        raise ServiceError(_("%(what)s không thể ở tương lai.") % {"what": label.capitalize()})
+        raise ServiceError(_("%(what)s không thể ở tương lai.") % {"what": capitalised(label)})
     if value < not_before:
         raise ServiceError(
             _("%(what)s không thể trước ngày tiếp nhận %(day)s.")
-            % {"what": label.capitalize(), "day": not_before.strftime("%d/%m/%Y")}
+            % {"what": capitalised(label), "day": day_text(not_before)}
         )
     return value
 
@@ -218,15 +204,6 @@ def _require_open(tip: Tip) -> None:
     status = Tip.objects.filter(pk=tip.pk).values_list("status", flat=True).first()
     if status == TipStatus.CLOSED:
         raise ServiceError(_("Tin báo đã kết thúc; hãy mở lại trước khi xử lý tiếp."))
-
-
-def _save(actor: Any, tip: Tip, before: dict[str, Any], *, force: bool = False) -> Tip:
-    # `force`: a change only in encrypted fields, which look alike ("***") in snapshots.
-    if snapshot(tip) == before and not force:
-        return tip
-    tip.save()
-    change_record(actor=actor, action=Action.UPDATE, obj=tip, before=before)
-    return tip
 
 
 # ---- intake ---------------------------------------------------------------------------
@@ -256,7 +233,7 @@ def tip_create(
     cyberspace). The deadline follows from the category and the day of receipt."""
     if not isinstance(unit, AdministrativeUnit):
         raise ServiceError(_("Cần chọn địa bàn của tin báo."))
-    _require(actor, Perm.TIP_MANAGE, unit)
+    require_manage(actor, unit)
     received = _check_received(_moment(received_at))
     _check_unit(actor, unit, local_date(received))
     cat = _category(category, new=True)
@@ -270,10 +247,10 @@ def tip_create(
         channel=_channel(channel),
         received_at=received,
         category=cat,
-        subject=_text(subject, "subject", required=True),
-        content=_text(content, "content", required=True),
-        place=_text(place, "place"),
-        platform=_text(platform, "platform"),
+        subject=clean_text(Tip, "subject", subject, required=True),
+        content=clean_text(Tip, "content", content, required=True),
+        place=clean_text(Tip, "place", place),
+        platform=clean_text(Tip, "platform", platform),
         link=_link(link),
         seen_at=seen,
         anonymous=bool(anonymous),
@@ -312,11 +289,11 @@ def tip_update(
 ) -> Tip:
     """Change what is given (None or UNSET: keep). A new category or day of receipt moves
     the deadline; making a tip anonymous erases the tip-giver's identity."""
-    _require(actor, Perm.TIP_MANAGE, tip.unit)
+    require_manage(actor, tip.unit)
     before = snapshot(tip)
     identity_before = (tip.reporter_name, tip.reporter_contact)
     if unit is not None and unit.pk != tip.unit_id:
-        _require(actor, Perm.TIP_MANAGE, unit)
+        require_manage(actor, unit)
         tip.unit = unit
     if channel is not None:
         tip.channel = _channel(channel)
@@ -329,10 +306,10 @@ def tip_update(
         _check_unit(actor, tip.unit, received)
     for field, value in (("subject", subject), ("content", content)):
         if value is not None:
-            setattr(tip, field, _text(value, field, required=True))
+            setattr(tip, field, clean_text(Tip, field, value, required=True))
     for field, value in (("place", place), ("platform", platform)):
         if value is not None:
-            setattr(tip, field, _text(value, field))
+            setattr(tip, field, clean_text(Tip, field, value))
     if link is not None:
         tip.link = _link(link)
     if seen_at is not UNSET:
@@ -357,7 +334,8 @@ def tip_update(
         raise ServiceError(_("Ngày tiếp nhận không thể sau ngày kết thúc tin báo."))
     tip.deadline = deadline_for(tip.category, received)
     identity_changed = (tip.reporter_name, tip.reporter_contact) != identity_before
-    return _save(actor, tip, before, force=identity_changed)
+    save_changes(actor, tip, before, force=identity_changed)
+    return tip
 
 
 def _attach(actor: Any, tip: Tip, uploads: list[UploadedFile]) -> list[TipAttachment]:
@@ -365,12 +343,7 @@ def _attach(actor: Any, tip: Tip, uploads: list[UploadedFile]) -> list[TipAttach
 
     # Every file is checked before any is stored: a refused one leaves nothing behind.
     prepared = attachments.attachments_prepare(uploads)
-    stored = []
-    for item in prepared:
-        attachment = attachments.attachment_store(tip=tip, prepared=item, from_public=False)
-        change_record(actor=actor, action=Action.CREATE, obj=attachment)
-        stored.append(attachment)
-    return stored
+    return attachments.attachments_store(actor=actor, tip=tip, prepared=prepared, from_public=False)
 
 
 @transaction.atomic
@@ -379,7 +352,7 @@ def tip_attachments_add(
 ) -> list[TipAttachment]:
     """Add files (screenshots, a scanned letter) to a tip; their metadata is removed from
     the working copy and the original kept encrypted (services.attachments)."""
-    _require(actor, Perm.TIP_MANAGE, tip.unit)
+    require_manage(actor, tip.unit)
     files = list(uploads)
     if not files:
         raise ServiceError(_("Chọn ít nhất một tệp."))
@@ -394,7 +367,7 @@ def tip_assign(
     *, actor: Any, tip: Tip, agency: Agency | None, assigned_on: dt.date | None = None
 ) -> Tip:
     """Hand the tip to an agency of its unit, or of a unit above or below it."""
-    _require(actor, Perm.TIP_MANAGE, tip.unit)
+    require_manage(actor, tip.unit)
     _require_open(tip)
     if agency is None:
         raise ServiceError(_("Cần chọn cơ quan xử lý."))
@@ -413,7 +386,8 @@ def tip_assign(
     tip.assigned_agency = agency
     tip.assigned_on = day
     tip.status = TipStatus.ASSIGNED
-    return _save(actor, tip, before)
+    save_changes(actor, tip, before)
+    return tip
 
 
 def _conclusion(value: str, *, required: bool) -> str:
@@ -429,13 +403,14 @@ def _conclusion(value: str, *, required: bool) -> str:
 @transaction.atomic
 def tip_verify(*, actor: Any, tip: Tip, verification: str, conclusion: str = "") -> Tip:
     """Record what the verification found so far (status: verifying)."""
-    _require(actor, Perm.TIP_MANAGE, tip.unit)
+    require_manage(actor, tip.unit)
     _require_open(tip)
     before = snapshot(tip)
     tip.verification = _required_text(verification, _("Cần nhập kết quả xác minh."))
     tip.conclusion = _conclusion(conclusion, required=False)
     tip.status = TipStatus.VERIFYING
-    return _save(actor, tip, before)
+    save_changes(actor, tip, before)
+    return tip
 
 
 @transaction.atomic
@@ -449,24 +424,25 @@ def tip_close(
     reason: str,
 ) -> Tip:
     """Close the tip with a conclusion and a reason, on a day between receipt and today."""
-    _require(actor, Perm.TIP_MANAGE, tip.unit)
+    require_manage(actor, tip.unit)
     _require_open(tip)
     before = snapshot(tip)
     tip.conclusion = _conclusion(conclusion, required=True)
     tip.outcome = nfc(outcome or "")
-    tip.closure_reason = _text(
-        _required_text(reason, _("Cần nêu lý do kết thúc tin báo.")), "closure_reason"
+    tip.closure_reason = clean_text(
+        Tip, "closure_reason", _required_text(reason, _("Cần nêu lý do kết thúc tin báo."))
     )
     tip.closed_on = _day(closed_on, _("ngày kết thúc"), not_before=local_date(tip.received_at))
     tip.status = TipStatus.CLOSED
-    return _save(actor, tip, before)
+    save_changes(actor, tip, before)
+    return tip
 
 
 @transaction.atomic
 def tip_reopen(*, actor: Any, tip: Tip, reason: str) -> Tip:
     """Reopen a closed tip (a new fact came in, the closure was wrong); the reason is kept
     as an officer's note."""
-    _require(actor, Perm.TIP_MANAGE, tip.unit)
+    require_manage(actor, tip.unit)
     why = _required_text(reason, _("Cần nêu lý do mở lại tin báo."))
     if tip.status != TipStatus.CLOSED:
         raise ServiceError(_("Tin báo chưa kết thúc nên không cần mở lại."))
@@ -475,7 +451,7 @@ def tip_reopen(*, actor: Any, tip: Tip, reason: str) -> Tip:
     tip.closed_on = None
     tip.closure_reason = ""
     tip.conclusion = ""
-    _save(actor, tip, before)
+    save_changes(actor, tip, before)
     _message(actor, tip, _("Mở lại tin báo: %(why)s") % {"why": why})
     return tip
 
@@ -495,24 +471,25 @@ def _message(actor: Any, tip: Tip, text: str) -> TipMessage:
 def tip_note(*, actor: Any, tip: Tip, text: str, public: bool = False) -> TipMessage:
     """Add an officer's note. A public note also becomes what the tip-giver reads on the
     follow-up page (the latest one replaces the earlier)."""
-    _require(actor, Perm.TIP_MANAGE, tip.unit)
+    require_manage(actor, tip.unit)
     body = _required_text(text, _("Cần nhập nội dung ghi chú."))
     message = _message(actor, tip, body)
     if public:
         before = snapshot(tip)
         tip.public_status_note = body
-        _save(actor, tip, before)
+        save_changes(actor, tip, before)
     return message
 
 
 @transaction.atomic
 def tip_link_business(*, actor: Any, tip: Tip, business: Business | None) -> Tip:
     """Link the tip to the business it concerns (None: unlink)."""
-    _require(actor, Perm.TIP_MANAGE, tip.unit)
+    require_manage(actor, tip.unit)
     _check_business(actor, business, tip.unit)
     before = snapshot(tip)
     tip.business = business
-    return _save(actor, tip, before)
+    save_changes(actor, tip, before)
+    return tip
 
 
 # ---- identity -------------------------------------------------------------------------

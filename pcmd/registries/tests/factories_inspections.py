@@ -1,16 +1,14 @@
 """Inspection teams, plans, inspections and sanctions for tests, made through the services
-(actor None: the system) so they are what users would create. Businesses are written
-directly: their services belong to another area."""
+(actor None: the system) so they are what users would create. Businesses come from
+factories_businesses."""
 
 import datetime as dt
 import itertools
 from typing import Any
 
-from pcmd.core.text import fold
 from pcmd.geo.models import AdministrativeUnit
 from pcmd.registries.models import (
     Business,
-    BusinessKind,
     Inspection,
     InspectionPlan,
     InspectionTeam,
@@ -18,32 +16,13 @@ from pcmd.registries.models import (
     TeamMember,
 )
 from pcmd.registries.services import inspections as services
+from pcmd.registries.tests.factories_businesses import make_business
 
 _numbers = itertools.count(1)
 
 # Dates inside the tree fixture's current period (units valid from 01/07/2025).
 TEAM_START = dt.date(2025, 7, 1)
 DAY = dt.date(2025, 9, 15)
-
-
-def make_business(
-    unit: AdministrativeUnit,
-    name: str | None = None,
-    *,
-    address: str = "Thôn 1",
-    kind: str = BusinessKind.KARAOKE,
-    **fields: Any,
-) -> Business:
-    name = name or f"Karaoke Thử {next(_numbers)}"
-    return Business.objects.create(
-        unit=unit,
-        name=name,
-        name_folded=fold(name),
-        address=address,
-        address_folded=fold(address),
-        kind=kind,
-        **fields,
-    )
 
 
 def make_team(
@@ -116,7 +95,7 @@ def make_enforcement_targets(commune: AdministrativeUnit) -> dict[str, Any]:
     a plan, a business, an inspection and a sanction."""
     team = make_team(commune)
     team_member = make_member(team)
-    business = make_business(commune, "Nhà nghỉ Hoa Sen", kind=BusinessKind.GUEST_HOUSE)
+    business = make_business(commune, "Nhà nghỉ Hoa Sen")
     inspection = make_violation(business, team=team, members_present=[team_member])
     return {
         "team": team,

@@ -92,6 +92,8 @@ def test_create_stores_nfc_text_and_folded_keys_and_is_audited(officer, tree):
         ({"kind": ""}, "kind", "Cần chọn loại hình"),
         ({"status": "gone"}, "status", "gone"),
         ({"name": "x" * 301}, "name", "300"),
+        # The field's name starts the sentence with its abbreviation kept upper case.
+        ({"licence_number": "1" * 51}, "licence_number", "Số giấy chứng nhận đủ điều kiện về ANTT"),
     ],
 )
 def test_create_refuses_bad_values_by_field(officer, tree, fields, field, words):

@@ -7,8 +7,8 @@ from pcmd.accounts.roles import Role
 from pcmd.accounts.tests.factories import member
 from pcmd.audit.models import Action, ObjectChange
 from pcmd.registries.models import Inspection, InspectionTeam, Sanction, SanctionDecree
+from pcmd.registries.tests.factories_businesses import make_business
 from pcmd.registries.tests.factories_inspections import (
-    make_business,
     make_enforcement_targets,
     make_inspection,
     make_violation,

@@ -6,8 +6,8 @@ from pcmd.accounts.roles import Role
 from pcmd.accounts.tests.factories import member
 from pcmd.registries.models import PaymentStatus, SanctionDecree
 from pcmd.registries.selectors import inspections as selectors
+from pcmd.registries.tests.factories_businesses import make_business
 from pcmd.registries.tests.factories_inspections import (
-    make_business,
     make_inspection,
     make_plan,
     make_sanction,
@@ -16,46 +16,6 @@ from pcmd.registries.tests.factories_inspections import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def test_enforcement_counts_group_by_unit_within_the_dates(tree):
-    kh, hp = tree["kh"], tree["hp"]
-    karaoke, massage = make_business(kh), make_business(kh)
-    first = make_violation(karaoke, date=dt.date(2025, 9, 1), violations_found=2)
-    make_inspection(karaoke, date=dt.date(2025, 9, 20))  # the same business again
-    make_inspection(massage, date=dt.date(2025, 10, 5))
-    make_inspection(massage, date=dt.date(2025, 7, 2))  # before the range
-    elsewhere = make_violation(make_business(hp), date=dt.date(2025, 9, 10))
-    make_sanction(inspection=first, fine_vnd="3.000.000", licence_suspended_months=2)
-    make_sanction(
-        inspection=first,
-        decision_number="",
-        fine_vnd=0,
-        criminal_referral=True,
-        referral_date=dt.date(2025, 9, 21),
-        referral_to="Công an tỉnh",
-    )
-    make_sanction(inspection=elsewhere, fine_vnd=7_500_000, licence_withdrawn=True)
-    make_sanction(business=massage, decision_date=dt.date(2025, 11, 1), fine_vnd=1)  # after
-
-    counts = selectors.enforcement_counts(
-        unit_ids=[kh.pk, hp.pk, tree["ka"].pk], start=dt.date(2025, 8, 1), end=dt.date(2025, 10, 31)
-    )
-    assert set(counts) == {kh.pk, hp.pk}  # no rows: absent
-    own = counts[kh.pk]
-    assert (own.inspections, own.businesses_inspected) == (3, 2)
-    assert (own.inspections_with_violations, own.violations_found) == (1, 2)
-    assert (own.sanction_decisions, own.fines_vnd) == (1, 3_000_000)
-    assert (own.licence_suspensions, own.licence_withdrawals, own.criminal_referrals) == (1, 0, 1)
-    other = counts[hp.pk]
-    assert (other.inspections, other.sanction_decisions, other.fines_vnd) == (1, 1, 7_500_000)
-    assert other.licence_withdrawals == 1
-    assert (
-        selectors.enforcement_counts(
-            unit_ids=[], start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31)
-        )
-        == {}
-    )
 
 
 def test_follow_ups_due_and_overdue(tree):

@@ -19,9 +19,9 @@ from pcmd.registries.models import (
     TeamMember,
 )
 from pcmd.registries.services import inspections as services
+from pcmd.registries.tests.factories_businesses import make_business
 from pcmd.registries.tests.factories_inspections import (
     DAY,
-    make_business,
     make_inspection,
     make_member,
     make_plan,

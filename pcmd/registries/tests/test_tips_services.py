@@ -11,8 +11,9 @@ from pcmd.accounts.tests.factories import member
 from pcmd.audit.models import ObjectChange
 from pcmd.core.errors import ServiceError
 from pcmd.orgs.tests.factories import make_agency
-from pcmd.registries.models import Business, TipChannel, TipMessage, TipStatus
+from pcmd.registries.models import TipChannel, TipMessage, TipStatus
 from pcmd.registries.services import tips as services
+from pcmd.registries.tests.factories_businesses import make_business
 from pcmd.registries.tests.factories_tips import category, make_tip, moment
 
 pytestmark = pytest.mark.django_db
@@ -23,19 +24,6 @@ FRIDAY = dt.date(2026, 4, 24)  # before the 27/04, 30/04 and 01/05 holidays
 @pytest.fixture
 def officer(tree):
     return member(tree["kh"], Role.COMMUNE_OFFICER)
-
-
-def make_business(unit, name="Nhà nghỉ Hoa Sen"):
-    from pcmd.core.text import fold
-
-    return Business.objects.create(
-        unit=unit,
-        name=name,
-        kind="guest_house",
-        address="Thôn 1",
-        name_folded=fold(name),
-        address_folded="thon 1",
-    )
 
 
 def test_an_officer_logs_a_tip_and_its_deadline_skips_holidays(tree, officer):

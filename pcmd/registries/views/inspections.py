@@ -6,6 +6,7 @@ go through services.inspections; a refusal is shown next to the form (400), a mi
 right answers 403 with the reason.
 """
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -46,6 +47,7 @@ from pcmd.registries.models import (
     Sanction,
 )
 from pcmd.registries.selectors import inspections as selectors
+from pcmd.registries.selectors.businesses import business_get
 from pcmd.registries.services import inspections as services
 from pcmd.reporting.exchange import table_download
 
@@ -60,13 +62,6 @@ CONFIRM = "registries/inspections/confirm.html"
 
 def _may_manage(request: HttpRequest, unit: AdministrativeUnit) -> bool:
     return user_can(request.user, Perm.INSPECTION_MANAGE, unit)
-
-
-def _require_manage(request: HttpRequest, unit: AdministrativeUnit) -> None:
-    if not _may_manage(request, unit):
-        raise PermissionDenied(
-            _("Bạn không có quyền ghi nhận kiểm tra, xử lý của %(unit)s.") % {"unit": unit.name}
-        )
 
 
 def _require_some_right(request: HttpRequest) -> None:
@@ -139,9 +134,27 @@ def _refuse(form: Any, exc: ServiceError) -> None:
     form.add_error(None, refusal_text(exc))
 
 
-def _confirm(
-    request: HttpRequest, *, title: str, question: str, cancel_url: str, refusal: str = ""
+def _delete_page(
+    request: HttpRequest,
+    *,
+    title: str,
+    question: str,
+    cancel_url: str,
+    delete: Callable[[], None],
+    done: str,
+    then: str,
 ) -> HttpResponse:
+    """Ask to confirm a deletion; on POST call `delete` (a service) and go on to `then`, or
+    show the service's refusal under the question (400)."""
+    refusal = ""
+    if request.method == "POST":
+        try:
+            delete()
+        except ServiceError as exc:
+            refusal = refusal_text(exc)
+        else:
+            messages.success(request, done)
+            return redirect(then)
     return render(
         request,
         CONFIRM,
@@ -243,7 +256,7 @@ def team_create(request: HttpRequest) -> HttpResponse:
 
 def _team_to_manage(request: HttpRequest, pk: int) -> InspectionTeam:
     team = selectors.team_get(user=request.user, pk=pk)
-    _require_manage(request, team.unit)
+    services.require_manage(request.user, team.unit)
     return team
 
 
@@ -309,25 +322,16 @@ def team_close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def team_delete(request: HttpRequest, pk: int) -> HttpResponse:
     team = _team_to_manage(request, pk)
-    cancel = reverse("registries:team_detail", args=[team.pk])
-    title = _("Xóa đội kiểm tra")
-    question = _("Xóa %(name)s và danh sách thành viên? Việc xóa được ghi vào nhật ký.") % {
-        "name": team.name
-    }
-    if request.method == "POST":
-        try:
-            services.team_delete(actor=request.user, team=team)
-        except ServiceError as exc:
-            return _confirm(
-                request,
-                title=title,
-                question=question,
-                cancel_url=cancel,
-                refusal=refusal_text(exc),
-            )
-        messages.success(request, _("Đã xóa %(name)s.") % {"name": team.name})
-        return redirect("registries:team_list")
-    return _confirm(request, title=title, question=question, cancel_url=cancel)
+    return _delete_page(
+        request,
+        title=_("Xóa đội kiểm tra"),
+        question=_("Xóa %(name)s và danh sách thành viên? Việc xóa được ghi vào nhật ký.")
+        % {"name": team.name},
+        cancel_url=reverse("registries:team_detail", args=[team.pk]),
+        delete=lambda: services.team_delete(actor=request.user, team=team),
+        done=_("Đã xóa %(name)s.") % {"name": team.name},
+        then=reverse("registries:team_list"),
+    )
 
 
 # ---- members ----------------------------------------------------------------------------
@@ -389,23 +393,16 @@ def member_edit(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
 def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     team = _team_to_manage(request, pk)
     person = selectors.member_get(team=team, pk=member_pk)
-    cancel = reverse("registries:team_detail", args=[team.pk])
-    title = _("Xóa thành viên")
-    question = _("Xóa %(name)s khỏi danh sách thành viên của đội?") % {"name": person.full_name}
-    if request.method == "POST":
-        try:
-            services.member_remove(actor=request.user, member=person)
-        except ServiceError as exc:
-            return _confirm(
-                request,
-                title=title,
-                question=question,
-                cancel_url=cancel,
-                refusal=refusal_text(exc),
-            )
-        messages.success(request, _("Đã xóa %(name)s.") % {"name": person.full_name})
-        return redirect("registries:team_detail", pk=team.pk)
-    return _confirm(request, title=title, question=question, cancel_url=cancel)
+    team_url = reverse("registries:team_detail", args=[team.pk])
+    return _delete_page(
+        request,
+        title=_("Xóa thành viên"),
+        question=_("Xóa %(name)s khỏi danh sách thành viên của đội?") % {"name": person.full_name},
+        cancel_url=team_url,
+        delete=lambda: services.member_remove(actor=request.user, member=person),
+        done=_("Đã xóa %(name)s.") % {"name": person.full_name},
+        then=team_url,
+    )
 
 
 # ---- plans ------------------------------------------------------------------------------
@@ -508,7 +505,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 def _plan_to_manage(request: HttpRequest, pk: int) -> InspectionPlan:
     plan = selectors.plan_get(user=request.user, pk=pk)
-    _require_manage(request, plan.team.unit)
+    services.require_manage(request.user, plan.team.unit)
     return plan
 
 
@@ -541,23 +538,16 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_to_manage(request, pk)
-    cancel = reverse("registries:inspection_plan_detail", args=[plan.pk])
-    title = _("Xóa kế hoạch kiểm tra")
-    question = _("Xóa kế hoạch “%(title)s”? Việc xóa được ghi vào nhật ký.") % {"title": plan.title}
-    if request.method == "POST":
-        try:
-            services.plan_delete(actor=request.user, plan=plan)
-        except ServiceError as exc:
-            return _confirm(
-                request,
-                title=title,
-                question=question,
-                cancel_url=cancel,
-                refusal=refusal_text(exc),
-            )
-        messages.success(request, _("Đã xóa kế hoạch kiểm tra."))
-        return redirect("registries:inspection_plan_list")
-    return _confirm(request, title=title, question=question, cancel_url=cancel)
+    return _delete_page(
+        request,
+        title=_("Xóa kế hoạch kiểm tra"),
+        question=_("Xóa kế hoạch “%(title)s”? Việc xóa được ghi vào nhật ký.")
+        % {"title": plan.title},
+        cancel_url=reverse("registries:inspection_plan_detail", args=[plan.pk]),
+        delete=lambda: services.plan_delete(actor=request.user, plan=plan),
+        done=_("Đã xóa kế hoạch kiểm tra."),
+        then=reverse("registries:inspection_plan_list"),
+    )
 
 
 # ---- inspections ------------------------------------------------------------------------
@@ -659,16 +649,16 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
     business_id = request.POST.get("business") or request.GET.get("business") or ""
     if business is None and business_id.isdigit():
         # A business outside scope is not found, whatever the form would say.
-        business = selectors.business_pick(user=request.user, pk=int(business_id))
+        business = business_get(user=request.user, pk=int(business_id))
     if business is not None:
-        _require_manage(request, business.unit)
+        services.require_manage(request.user, business.unit)
     form = InspectionForm(
         request.POST or None, user=request.user, business=business, initial=initial
     )
     refused = False
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data["business"]
-        _require_manage(request, chosen.unit)
+        services.require_manage(request.user, chosen.unit)
         try:
             inspection = services.inspection_create(
                 actor=request.user, business=chosen, **form.service_kwargs()
@@ -691,7 +681,7 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
 
 def _inspection_to_manage(request: HttpRequest, pk: int) -> Inspection:
     inspection = selectors.inspection_get(user=request.user, pk=pk)
-    _require_manage(request, inspection.unit)
+    services.require_manage(request.user, inspection.unit)
     return inspection
 
 
@@ -727,25 +717,16 @@ def inspection_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def inspection_delete(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = _inspection_to_manage(request, pk)
-    cancel = reverse("registries:inspection_detail", args=[inspection.pk])
-    title = _("Xóa cuộc kiểm tra")
-    question = _("Xóa cuộc kiểm tra %(what)s? Việc xóa được ghi vào nhật ký.") % {
-        "what": inspection
-    }
-    if request.method == "POST":
-        try:
-            services.inspection_delete(actor=request.user, inspection=inspection)
-        except ServiceError as exc:
-            return _confirm(
-                request,
-                title=title,
-                question=question,
-                cancel_url=cancel,
-                refusal=refusal_text(exc),
-            )
-        messages.success(request, _("Đã xóa cuộc kiểm tra."))
-        return redirect("registries:inspection_list")
-    return _confirm(request, title=title, question=question, cancel_url=cancel)
+    return _delete_page(
+        request,
+        title=_("Xóa cuộc kiểm tra"),
+        question=_("Xóa cuộc kiểm tra %(what)s? Việc xóa được ghi vào nhật ký.")
+        % {"what": inspection},
+        cancel_url=reverse("registries:inspection_detail", args=[inspection.pk]),
+        delete=lambda: services.inspection_delete(actor=request.user, inspection=inspection),
+        done=_("Đã xóa cuộc kiểm tra."),
+        then=reverse("registries:inspection_list"),
+    )
 
 
 # ---- sanctions --------------------------------------------------------------------------
@@ -832,14 +813,14 @@ def _sanction_form_page(request: HttpRequest, *, inspection: Inspection | None) 
     business = None
     business_id = request.POST.get("business", "")
     if inspection is None and business_id.isdigit():
-        business = selectors.business_pick(user=request.user, pk=int(business_id))
-        _require_manage(request, business.unit)
+        business = business_get(user=request.user, pk=int(business_id))
+        services.require_manage(request.user, business.unit)
     form = SanctionForm(request.POST or None, user=request.user, inspection=inspection)
     refused = False
     if request.method == "POST" and form.is_valid():
         unit = form.cleaned_data.get("unit")
         if unit is not None and business is None:
-            _require_manage(request, unit)
+            services.require_manage(request.user, unit)
         try:
             sanction = services.sanction_create(
                 actor=request.user,
@@ -890,7 +871,7 @@ def inspection_sanction_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _sanction_to_manage(request: HttpRequest, pk: int) -> Sanction:
     sanction = selectors.sanction_get(user=request.user, pk=pk)
-    _require_manage(request, sanction.unit)
+    services.require_manage(request.user, sanction.unit)
     return sanction
 
 
@@ -923,19 +904,17 @@ def sanction_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sanction_delete(request: HttpRequest, pk: int) -> HttpResponse:
     sanction = _sanction_to_manage(request, pk)
-    cancel = reverse("registries:sanction_detail", args=[sanction.pk])
-    if request.method == "POST":
-        inspection_id = sanction.inspection_id
-        services.sanction_delete(actor=request.user, sanction=sanction)
-        messages.success(request, _("Đã xóa quyết định xử phạt."))
-        if inspection_id:
-            return redirect("registries:inspection_detail", pk=inspection_id)
-        return redirect("registries:sanction_list")
-    return _confirm(
+    inspection_id = sanction.inspection_id
+    return _delete_page(
         request,
         title=_("Xóa quyết định xử phạt"),
         question=_("Xóa quyết định %(what)s? Việc xóa được ghi vào nhật ký.") % {"what": sanction},
-        cancel_url=cancel,
+        cancel_url=reverse("registries:sanction_detail", args=[sanction.pk]),
+        delete=lambda: services.sanction_delete(actor=request.user, sanction=sanction),
+        done=_("Đã xóa quyết định xử phạt."),
+        then=reverse("registries:inspection_detail", args=[inspection_id])
+        if inspection_id
+        else reverse("registries:sanction_list"),
     )
 
 

@@ -154,7 +154,7 @@ def tip_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def tip_edit(request: HttpRequest, pk: int) -> HttpResponse:
     tip = selectors.tip_get(user=request.user, pk=pk)
-    _require_manage(request, tip)
+    services.require_manage(request.user, tip.unit)
     form = TipForm(request.POST or None, user=request.user, tip=tip)
     if request.method == "POST":
         if form.is_valid():
@@ -183,13 +183,6 @@ def _form_page(
         {"form": form, "tip": tip, "title": title},
         status=status,
     )
-
-
-def _require_manage(request: HttpRequest, tip: Tip) -> None:
-    if not user_can(request.user, Perm.TIP_MANAGE, tip.unit):
-        raise PermissionDenied(
-            _("Bạn không có quyền xử lý tin báo của %(unit)s.") % {"unit": tip.unit.name}
-        )
 
 
 # ---- detail and actions -----------------------------------------------------------------
@@ -254,7 +247,7 @@ def _act(
     """One handling action: clean the form, call the service, back to the detail page; a
     refusal re-renders the page with the typed input and the reason (400)."""
     tip = selectors.tip_get(user=request.user, pk=pk)
-    _require_manage(request, tip)
+    services.require_manage(request.user, tip.unit)
     form = make_form(tip)
     if form.is_valid():
         try:

@@ -305,8 +305,8 @@ def test_indicator_is_consistent(indicator):
             assert i["factor"] == 100 and i["unit"] == "percent"
 
 
-# Sources of registries still to be built (the support issue): named, not yet registered.
-PENDING_SOURCES = ("support.", "trainings.")
+# Sources of registries still to be built (support cases): named, not yet registered.
+PENDING_SOURCES = ("support.",)
 
 
 def known_or_pending(name: str) -> bool:

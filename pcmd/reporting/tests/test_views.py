@@ -242,7 +242,7 @@ def test_the_report_list_downloads_with_the_filters_applied(client, tree, office
     response = client.get(reverse("reporting:list") + "?state=submitted&export=xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
-    assert [(r[0], r[1], r[7]) for r in rows] == [("2026S1", "Xã Kỳ Hoa", "Đã gửi, chờ duyệt")]
+    assert [(r[0], r[1], r[8]) for r in rows] == [("2026S1", "Xã Kỳ Hoa", "Đã gửi, chờ duyệt")]
     page = client.get(reverse("reporting:detail", args=[Report.objects.get().pk]))
     assert "số liệu tính từ 15/12/2025 đến 14/06/2026" in page.content.decode()
 

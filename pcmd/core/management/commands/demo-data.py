@@ -132,10 +132,16 @@ class Command(BaseCommand):
         )
 
     def _demo_registries(self) -> dict[str, int]:
-        """Businesses, inspections, sanctions and tips of the demo province."""
+        """Registries, trainings, communication, pilot models, budget and commendations of
+        the demo province."""
+        from pcmd.activities.demo import demo_activities_load
+        from pcmd.programme.demo import demo_programme_load
         from pcmd.registries.demo import demo_registries_load
 
-        return demo_registries_load()
+        made = demo_registries_load()
+        made.update(demo_activities_load())
+        made.update(demo_programme_load())
+        return made
 
     def _demo_reports(self) -> int:
         """Six-monthly reports of every commune since 2021 (the roll-up has data at once)."""

@@ -1,0 +1,2 @@
+"""Pages of the programme app, one module per area; each module lists its own
+`urlpatterns`."""
