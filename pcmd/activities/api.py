@@ -22,6 +22,7 @@ from pcmd.activities.models import (
 from pcmd.activities.services import communication as communication_services
 from pcmd.activities.services import trainings as training_services
 from pcmd.core.errors import ServiceError
+from pcmd.core.scoping import unit_pick
 from pcmd.geo.models import AdministrativeUnit
 from pcmd.orgs.models import Agency
 
@@ -59,7 +60,7 @@ def _moved(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
     if "unit_id" in data:
         pk = data.pop("unit_id")
         if pk is not None:
-            data["unit"] = selectors.unit_pick(user=request.user, pk=pk)
+            data["unit"] = unit_pick(user=request.user, pk=pk)
     return data
 
 
@@ -208,7 +209,7 @@ def _training_fields(request: HttpRequest, data: dict[str, Any]) -> dict[str, An
 @paginate(LimitOffsetPagination)
 def training_list(request: HttpRequest, filters: Query[TrainingFilter]) -> Any:
     user = request.user
-    unit = selectors.unit_pick(user=user, pk=filters.unit_id) if filters.unit_id else None
+    unit = unit_pick(user=user, pk=filters.unit_id) if filters.unit_id else None
     return selectors.training_list(
         user=user,
         unit=unit,
@@ -294,13 +295,13 @@ class StaffCountFilter(Schema):
 @paginate(LimitOffsetPagination)
 def staff_count_list(request: HttpRequest, filters: Query[StaffCountFilter]) -> Any:
     user = request.user
-    unit = selectors.unit_pick(user=user, pk=filters.unit_id) if filters.unit_id else None
+    unit = unit_pick(user=user, pk=filters.unit_id) if filters.unit_id else None
     return selectors.staff_count_list(user=user, unit=unit, year=filters.year, level=filters.level)
 
 
 @router.post("/staff-counts", response={201: StaffCountOut}, summary="Enter a unit's staff count")
 def staff_count_create(request: HttpRequest, payload: StaffCountIn) -> Status[StaffCount]:
-    unit = selectors.unit_pick(user=request.user, pk=payload.unit_id)
+    unit = unit_pick(user=request.user, pk=payload.unit_id)
     data = payload.dict(exclude={"unit_id"})
     return Status(201, training_services.staff_count_create(actor=request.user, unit=unit, **data))
 
@@ -404,7 +405,7 @@ def communication_list(request: HttpRequest, filters: Query[ActivityFilter]) -> 
     user = request.user
     data = filters.dict()
     unit_id = data.pop("unit_id")
-    unit = selectors.unit_pick(user=user, pk=unit_id) if unit_id else None
+    unit = unit_pick(user=user, pk=unit_id) if unit_id else None
     return selectors.communication_list(user=user, unit=unit, **data)
 
 
@@ -416,7 +417,7 @@ def communication_list(request: HttpRequest, filters: Query[ActivityFilter]) -> 
 def communication_create(
     request: HttpRequest, payload: ActivityIn
 ) -> Status[CommunicationActivity]:
-    unit = selectors.unit_pick(user=request.user, pk=payload.unit_id)
+    unit = unit_pick(user=request.user, pk=payload.unit_id)
     data = payload.dict(exclude={"unit_id"})
     activity = communication_services.communication_create(actor=request.user, unit=unit, **data)
     return Status(201, activity)
@@ -522,13 +523,13 @@ def pilot_model_list(request: HttpRequest, filters: Query[PilotModelFilter]) -> 
     user = request.user
     data = filters.dict()
     unit_id = data.pop("unit_id")
-    unit = selectors.unit_pick(user=user, pk=unit_id) if unit_id else None
+    unit = unit_pick(user=user, pk=unit_id) if unit_id else None
     return selectors.pilot_model_list(user=user, unit=unit, **data)
 
 
 @router.post("/pilot-models", response={201: PilotModelOut}, summary="Record a pilot model")
 def pilot_model_create(request: HttpRequest, payload: PilotModelIn) -> Status[PilotModel]:
-    unit = selectors.unit_pick(user=request.user, pk=payload.unit_id)
+    unit = unit_pick(user=request.user, pk=payload.unit_id)
     data = payload.dict(exclude={"unit_id"})
     model = communication_services.pilot_model_create(actor=request.user, unit=unit, **data)
     return Status(201, model)

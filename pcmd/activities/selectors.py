@@ -28,11 +28,6 @@ from pcmd.orgs.models import Agency
 # ---- units --------------------------------------------------------------------------------
 
 
-def unit_pick(*, user: Any, pk: int) -> AdministrativeUnit:
-    """A unit in the user's scope, or 404."""
-    return get_scoped_or_404(AdministrativeUnit.objects.all(), user, unit_field="", pk=pk)
-
-
 def manage_units(user: Any) -> QuerySet[AdministrativeUnit]:
     """Provinces, districts (of the past) and communes where the user may record activities."""
     qs = AdministrativeUnit.objects.filter(level__in=RECORD_LEVELS).select_related("parent")

@@ -1,9 +1,13 @@
-"""Form pieces every app shares: the date field people type dd/mm/yyyy into."""
+"""Form pieces every app shares: the date field people type dd/mm/yyyy into, and the unit
+field."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
+
+from pcmd.core.records import day_text
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -36,3 +40,19 @@ def date_field(
             },
         ),
     )
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """A unit picked from a list: "Xã Kỳ Hoa (Tỉnh Hà Tĩnh)", with the day a unit that no
+    longer exists ended (and, with `future_end`, the day a unit still in place will end)."""
+
+    def __init__(self, *args: Any, future_end: bool = False, **kwargs: Any) -> None:
+        self.future_end = future_end
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj: Any) -> str:
+        parent = getattr(obj, "parent", None)
+        label = f"{obj.name} ({parent.name})" if parent is not None else obj.name
+        if obj.valid_to and (self.future_end or obj.valid_to < timezone.localdate()):
+            label += " – " + str(gettext_lazy("đến %(date)s")) % {"date": day_text(obj.valid_to)}
+        return label

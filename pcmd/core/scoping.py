@@ -13,6 +13,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
+from pcmd.geo.models import AdministrativeUnit
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -93,3 +95,11 @@ def get_scoped_or_404[M: Model](
         return restrict(queryset, user, unit_field=unit_field).get(**lookup)
     except ObjectDoesNotExist as exc:
         raise Http404 from exc
+
+
+def unit_pick(*, user: Any, pk: int) -> AdministrativeUnit:
+    """A unit in the user's scope (with its parent, for labels), or 404: the unit a page
+    or an API call names."""
+    return get_scoped_or_404(
+        AdministrativeUnit.objects.select_related("parent"), user, unit_field="", pk=pk
+    )

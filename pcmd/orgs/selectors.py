@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from pcmd.accounts.roles import Perm
 from pcmd.accounts.selectors import is_system_admin, user_units_with
-from pcmd.core.scoping import get_scoped_or_404, restrict, scope_for
+from pcmd.core.scoping import get_scoped_or_404, restrict
 from pcmd.core.text import fold
 from pcmd.geo.models import AdministrativeUnit, valid_at
 from pcmd.orgs import catalogue
@@ -48,11 +48,6 @@ def agency_list(
 def agency_get(*, user: Any, pk: int) -> Agency:
     """One agency in the user's scope; 404 otherwise (existence outside scope is not told)."""
     return get_scoped_or_404(Agency.objects.select_related("unit", "agency_type"), user, pk=pk)
-
-
-def unit_in_scope(*, user: Any, unit: AdministrativeUnit) -> bool:
-    """True when the user may read the agencies (and other data) of `unit`."""
-    return scope_for(user).contains_path(unit.path)
 
 
 def agency_units_manageable(

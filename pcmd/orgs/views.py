@@ -8,8 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from pcmd.accounts.roles import Perm
 from pcmd.accounts.selectors import user_can
 from pcmd.core.errors import ServiceError, refusal_text
+from pcmd.core.scoping import unit_pick
 from pcmd.geo.models import AdministrativeUnit
 from pcmd.orgs import selectors, services
 from pcmd.orgs.forms import AgencyFilterForm, AgencyForm, DeactivateForm
@@ -29,13 +30,6 @@ PAGE_SIZE = 50
 def _forbidden(request: HttpRequest, message: str) -> NoReturn:
     """Refuse with the reason; core.views.permission_denied shows it (403)."""
     raise PermissionDenied(message)
-
-
-def _unit_in_scope_or_404(request: HttpRequest, pk: int) -> AdministrativeUnit:
-    unit = get_object_or_404(AdministrativeUnit.objects.select_related("parent"), pk=pk)
-    if not selectors.unit_in_scope(user=request.user, unit=unit):
-        raise Http404
-    return unit
 
 
 def _may_manage(request: HttpRequest, unit: AdministrativeUnit) -> bool:
@@ -66,7 +60,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def unit_agencies(request: HttpRequest, pk: int) -> HttpResponse:
     """A unit's agencies of every period, and what its standard set still lacks."""
-    unit = _unit_in_scope_or_404(request, pk)
+    unit = unit_pick(user=request.user, pk=pk)
     can_manage = _may_manage(request, unit)
     missing = selectors.agencies_standard_missing(unit) if unit.level in AGENCY_UNIT_LEVELS else []
     # The coordinator of the unit's level while it exists (or on its last day).
@@ -88,7 +82,7 @@ def unit_agencies(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def unit_ensure_standard(request: HttpRequest, pk: int) -> HttpResponse:
     """Create the unit's standard agencies it lacks (idempotent)."""
-    unit = _unit_in_scope_or_404(request, pk)
+    unit = unit_pick(user=request.user, pk=pk)
     if not _may_manage(request, unit):
         return _forbidden(
             request, _("Bạn không có quyền quản lý cơ quan của %(unit)s.") % {"unit": unit.name}

@@ -6,14 +6,12 @@ from typing import Any, Literal
 
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Body, Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from pcmd.core.scoping import restrict
-from pcmd.geo.models import AdministrativeUnit
+from pcmd.core.scoping import unit_pick
 from pcmd.plans import selectors, services
 from pcmd.plans.exporting import plan_as_dict, plan_export_file
 from pcmd.plans.importing import plan_import_start
@@ -92,11 +90,6 @@ def _plan(request: HttpRequest, plan_id: int) -> Plan:
     return selectors.plan_get(user=request.user, pk=plan_id)
 
 
-def _unit(request: HttpRequest, unit_id: int) -> AdministrativeUnit:
-    units = restrict(AdministrativeUnit.objects.all(), request.user, unit_field="")
-    return get_object_or_404(units, pk=unit_id)
-
-
 def _sent(payload: Schema) -> dict[str, Any]:
     return payload.dict(exclude_unset=True)
 
@@ -115,7 +108,7 @@ def plan_list(
 
 @router.post("", response={201: PlanOut}, summary="Create an empty draft plan by hand")
 def plan_create(request: HttpRequest, payload: PlanIn) -> Status[Plan]:
-    unit = _unit(request, payload.unit_id)
+    unit = unit_pick(user=request.user, pk=payload.unit_id)
     data = payload.dict(exclude={"unit_id"})
     return Status(201, services.plan_create(actor=request.user, unit=unit, **data))
 
@@ -207,7 +200,7 @@ def item_delete(request: HttpRequest, plan_id: int, kind: ItemKind, item_id: int
 def plan_import(
     request: HttpRequest, unit_id: Form[int], file: File[UploadedFile]
 ) -> Status[dict[str, Any]]:
-    unit = _unit(request, unit_id)
+    unit = unit_pick(user=request.user, pk=unit_id)
     job = plan_import_start(actor=request.user, unit=unit, upload=file)
     return Status(202, _import_out(job))
 

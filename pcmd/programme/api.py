@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from pcmd.core.scoping import unit_pick
 from pcmd.programme import selectors, services
 from pcmd.programme.models import BudgetEntry, Commendation, FundingSource
 from pcmd.programme.selectors import BudgetSummary, Cell
@@ -23,7 +24,7 @@ def _sent(payload: Schema) -> dict[str, Any]:
 
 
 def _unit(request: HttpRequest, unit_id: int | None) -> Any:
-    return selectors.unit_pick(user=request.user, pk=unit_id) if unit_id else None
+    return unit_pick(user=request.user, pk=unit_id) if unit_id else None
 
 
 # ---- budget entries -----------------------------------------------------------------------
@@ -120,7 +121,7 @@ def budget_entry_list(request: HttpRequest, filters: Query[BudgetFilter]) -> Any
     "/budget-entries", response={201: BudgetEntryOut}, summary="Record an allocation or a spending"
 )
 def budget_entry_create(request: HttpRequest, payload: BudgetEntryIn) -> Status[BudgetEntry]:
-    unit = selectors.unit_pick(user=request.user, pk=payload.unit_id)
+    unit = unit_pick(user=request.user, pk=payload.unit_id)
     data = _plan(request, payload.dict(exclude={"unit_id"}))
     return Status(201, services.budget_entry_create(actor=request.user, unit=unit, **data))
 
@@ -311,7 +312,7 @@ def commendation_list(request: HttpRequest, filters: Query[CommendationFilter]) 
 
 @router.post("/commendations", response={201: CommendationOut}, summary="Record a commendation")
 def commendation_create(request: HttpRequest, payload: CommendationIn) -> Status[Commendation]:
-    unit = selectors.unit_pick(user=request.user, pk=payload.unit_id)
+    unit = unit_pick(user=request.user, pk=payload.unit_id)
     data = payload.dict(exclude={"unit_id"})
     return Status(201, services.commendation_create(actor=request.user, unit=unit, **data))
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pcmd.accounts.roles import Perm
 from pcmd.accounts.selectors import is_system_admin, user_units_with
-from pcmd.core.forms import date_field
+from pcmd.core.forms import UnitChoiceField, date_field
 from pcmd.core.scoping import restrict
 from pcmd.geo.models import AdministrativeUnit
 from pcmd.geo.selectors import unit_predecessor_paths
@@ -28,16 +28,6 @@ from pcmd.programme.models import (
 from pcmd.programme.services import UNIT_LEVELS
 
 ALL = [("", _("Tất cả"))]
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        # "Xã Kỳ Hoa (Tỉnh Hà Tĩnh)"; a unit of the old hierarchy says until when it existed.
-        parent = getattr(obj, "parent", None)
-        label = f"{obj.name} ({parent.name})" if parent is not None else obj.name
-        if obj.valid_to:
-            label += " – " + str(_("đến %(d)s")) % {"d": obj.valid_to.strftime("%d/%m/%Y")}
-        return label
 
 
 class PlanChoiceField(forms.ModelChoiceField):
@@ -82,6 +72,7 @@ class _FilterForm(forms.Form):
 class BudgetFilterForm(_FilterForm):
     q = forms.CharField(label=_("Tìm theo nội dung, số quyết định"), required=False, max_length=100)
     unit = UnitChoiceField(
+        future_end=True,
         label=_("Đơn vị"),
         required=False,
         queryset=AdministrativeUnit.objects.none(),
@@ -104,6 +95,7 @@ class BudgetFilterForm(_FilterForm):
 
 class BudgetEntryForm(forms.Form):
     unit = UnitChoiceField(
+        future_end=True,
         label=_("Đơn vị"),
         queryset=AdministrativeUnit.objects.none(),
         empty_label=_("— Chọn đơn vị —"),
@@ -180,7 +172,10 @@ class BudgetEntryForm(forms.Form):
 
 class SummaryForm(forms.Form):
     unit = UnitChoiceField(
-        label=_("Đơn vị"), required=False, queryset=AdministrativeUnit.objects.none()
+        future_end=True,
+        label=_("Đơn vị"),
+        required=False,
+        queryset=AdministrativeUnit.objects.none(),
     )
     year = forms.ChoiceField(label=_("Năm ngân sách"), required=False)
 
@@ -212,6 +207,7 @@ class SummaryForm(forms.Form):
 class CommendationFilterForm(_FilterForm):
     q = forms.CharField(label=_("Tìm theo tên, số quyết định"), required=False, max_length=100)
     unit = UnitChoiceField(
+        future_end=True,
         label=_("Đơn vị"),
         required=False,
         queryset=AdministrativeUnit.objects.none(),
@@ -238,6 +234,7 @@ class CommendationFilterForm(_FilterForm):
 
 class CommendationEntryForm(forms.Form):
     unit = UnitChoiceField(
+        future_end=True,
         label=_("Đơn vị"),
         queryset=AdministrativeUnit.objects.none(),
         empty_label=_("— Chọn đơn vị —"),

@@ -9,20 +9,13 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pcmd.core.scoping import get_scoped_or_404, restrict, scope_for
+from pcmd.core.scoping import get_scoped_or_404, restrict, scope_for, unit_pick
 from pcmd.core.text import nfc
 from pcmd.geo.models import AdministrativeUnit, UnitLevel, valid_at
 from pcmd.plans.models import Plan
 from pcmd.programme.models import BudgetEntry, BudgetKind, Commendation, FundingSource
 
 # ---- units and plans the pages and the API pick from ------------------------------------
-
-
-def unit_pick(*, user: Any, pk: int) -> AdministrativeUnit:
-    """A unit in the user's scope, or 404."""
-    return get_scoped_or_404(
-        AdministrativeUnit.objects.select_related("parent"), user, unit_field="", pk=pk
-    )
 
 
 def plan_choices(*, user: Any, unit: AdministrativeUnit | None = None) -> QuerySet[Plan]:

@@ -6,19 +6,26 @@ a Vietnamese message. `actor=None` is the system itself (demo data, tests).
 """
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
-from django.utils import timezone
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pcmd.accounts.roles import Perm
-from pcmd.accounts.selectors import user_can
-from pcmd.audit.models import Action
-from pcmd.audit.services import change_record, snapshot
+from pcmd.audit.services import snapshot
 from pcmd.core.errors import ServiceError
+from pcmd.core.records import (
+    choice,
+    clean_text,
+    day_text,
+    delete_logged,
+    number_typed,
+    refuse_unknown,
+    require_perm,
+    save_changes,
+    save_new,
+    today,
+)
 from pcmd.core.text import fold, nfc
 from pcmd.geo.models import LAST_PRE_REFORM_DAY, AdministrativeUnit, UnitLevel
 from pcmd.plans.models import Area, Plan
@@ -31,8 +38,6 @@ from pcmd.programme.models import (
     FundingSource,
     RecipientKind,
 )
-from pcmd.registries.services.common import clean_text, day_text, refuse_unknown, save_changes
-from pcmd.reporting.values import InvalidValue, parse_number
 
 # Units that keep a budget and are commended: provinces, communes, districts of the past.
 UNIT_LEVELS = (UnitLevel.PROVINCE, UnitLevel.DISTRICT, UnitLevel.COMMUNE)
@@ -52,53 +57,21 @@ FORM_LEVELS: dict[str, tuple[str, ...]] = {
 # ---- shared pieces ----------------------------------------------------------------------
 
 
-def _today() -> dt.date:
-    # The officer's calendar day (Asia/Ho_Chi_Minh), not the server's.
-    return timezone.localdate()
-
-
 def require_manage(actor: Any, unit: AdministrativeUnit) -> None:
     """Refuse a user without Perm.PROGRAMME_MANAGE on `unit` (None: the system)."""
-    if actor is not None and not user_can(actor, Perm.PROGRAMME_MANAGE, unit):
-        raise PermissionDenied(
-            _("Bạn không có quyền ghi nhận kinh phí, khen thưởng của %(unit)s.")
-            % {"unit": unit.name}
-        )
-
-
-def _text(model: type[models.Model], field: str, value: Any, *, required: bool = False) -> str:
-    """User text as stored: NFC, trimmed, within the column's length, present when required."""
-    return clean_text(model, field, nfc(str(value or "")).strip(), required=required)
-
-
-def _choice(
-    value: Any, choices: type[models.TextChoices], label: str, *, blank: bool = False
-) -> str:
-    if blank and value in (None, ""):
-        return ""
-    if value not in choices.values:
-        raise ServiceError(_("%(field)s không hợp lệ: “%(v)s”.") % {"field": label, "v": value})
-    return str(value)
+    require_perm(
+        actor,
+        Perm.PROGRAMME_MANAGE,
+        unit,
+        _("Bạn không có quyền ghi nhận kinh phí, khen thưởng của %(unit)s."),
+    )
 
 
 def amount_read(value: Any, label: str) -> int:
     """A non-negative whole amount of money typed as a number or text ("1.500.000")."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    number = number_typed(value, label)
+    if number is None:
         raise ServiceError(_("Cần nhập %(field)s.") % {"field": label.lower()})
-    if isinstance(value, bool):
-        raise ServiceError(_("%(field)s phải là số.") % {"field": label})
-    if isinstance(value, int | Decimal):
-        number = Decimal(value)
-    else:
-        text = nfc(str(value)).strip()
-        if text.startswith("-"):
-            raise ServiceError(_("%(field)s không được âm (%(v)s).") % {"field": label, "v": text})
-        try:
-            number = parse_number(text, integer=True)
-        except InvalidValue as exc:
-            raise ServiceError(f"{label}: {exc}") from exc
-    if number < 0:
-        raise ServiceError(_("%(field)s không được âm (%(v)s).") % {"field": label, "v": value})
     if number != number.to_integral_value():
         raise ServiceError(_("%(field)s phải là số nguyên (đồng).") % {"field": label})
     if number > MAX_AMOUNT:
@@ -111,7 +84,7 @@ def _year(value: Any) -> int:
         year = int(str(value).strip())
     except (TypeError, ValueError):
         raise ServiceError(_("Năm ngân sách không hợp lệ: “%(v)s”.") % {"v": value}) from None
-    last = _today().year + 1
+    last = today().year + 1
     if not FIRST_YEAR <= year <= last:
         raise ServiceError(
             _("Năm ngân sách phải từ %(a)d đến %(b)d.") % {"a": FIRST_YEAR, "b": last}
@@ -150,14 +123,14 @@ BUDGET_FIELDS = (
 def _budget_check(entry: BudgetEntry) -> None:
     """Validate and normalise an entry in place."""
     unit = entry.unit
-    entry.kind = _choice(entry.kind, BudgetKind, _("Loại (dự toán hay thực chi)"))
-    entry.source = _choice(entry.source, FundingSource, _("Nguồn kinh phí"))
+    entry.kind = choice(entry.kind, BudgetKind, _("Loại (dự toán hay thực chi)"))
+    entry.source = choice(entry.source, FundingSource, _("Nguồn kinh phí"))
     entry.year = _year(entry.year)
     entry.amount_vnd = amount_read(entry.amount_vnd, _("Số tiền"))
     on = entry.date
     if on is None:
         raise ServiceError(_("Cần nhập ngày quyết định giao dự toán hoặc ngày chi."))
-    if on > _today():
+    if on > today():
         raise ServiceError(
             _("Ngày %(d)s ở tương lai: chỉ ghi nhận dự toán đã giao, khoản đã chi.")
             % {"d": day_text(on)}
@@ -181,9 +154,9 @@ def _budget_check(entry: BudgetEntry) -> None:
             _("Kế hoạch “%(p)s” là của %(owner)s, không phải của %(unit)s.")
             % {"p": plan, "owner": plan.unit.name, "unit": unit.name}
         )
-    entry.area = _choice(entry.area, Area, _("Lĩnh vực"), blank=True)
-    entry.activity = _text(BudgetEntry, "activity", entry.activity)
-    entry.document_number = _text(BudgetEntry, "document_number", entry.document_number)
+    entry.area = choice(entry.area, Area, _("Lĩnh vực"), blank=True)
+    entry.activity = clean_text(BudgetEntry, "activity", entry.activity)
+    entry.document_number = clean_text(BudgetEntry, "document_number", entry.document_number)
     entry.notes = nfc(entry.notes or "").strip()
 
 
@@ -222,8 +195,7 @@ def budget_entry_create(
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     _budget_check(entry)
-    entry.save()
-    change_record(actor=actor, action=Action.CREATE, obj=entry)
+    save_new(actor, entry)
     return entry
 
 
@@ -243,8 +215,7 @@ def budget_entry_update(*, actor: Any, entry: BudgetEntry, **changes: Any) -> Bu
 @transaction.atomic
 def budget_entry_delete(*, actor: Any, entry: BudgetEntry) -> None:
     require_manage(actor, entry.unit)
-    change_record(actor=actor, action=Action.DELETE, obj=entry, before=snapshot(entry))
-    entry.delete()
+    delete_logged(actor, entry)
 
 
 # ---- commendations ----------------------------------------------------------------------
@@ -263,19 +234,19 @@ COMMENDATION_FIELDS = (
 
 def _commendation_check(item: Commendation) -> None:
     """Validate and normalise a commendation in place."""
-    item.recipient_kind = _choice(item.recipient_kind, RecipientKind, _("Tập thể hay cá nhân"))
-    item.name = _text(Commendation, "name", item.name, required=True)
-    item.level = _choice(item.level, CommendationLevel, _("Cấp khen thưởng"))
-    item.form = _choice(item.form, CommendationForm, _("Hình thức khen thưởng"))
-    item.decision_number = _text(
+    item.recipient_kind = choice(item.recipient_kind, RecipientKind, _("Tập thể hay cá nhân"))
+    item.name = clean_text(Commendation, "name", item.name, required=True)
+    item.level = choice(item.level, CommendationLevel, _("Cấp khen thưởng"))
+    item.form = choice(item.form, CommendationForm, _("Hình thức khen thưởng"))
+    item.decision_number = clean_text(
         Commendation, "decision_number", item.decision_number, required=True
     )
-    item.issuer = _text(Commendation, "issuer", item.issuer)
+    item.issuer = clean_text(Commendation, "issuer", item.issuer)
     item.reason = nfc(item.reason or "").strip()
     on = item.decision_date
     if on is None:
         raise ServiceError(_("Cần nhập ngày quyết định khen thưởng."))
-    if on > _today():
+    if on > today():
         raise ServiceError(_("Ngày quyết định %(d)s ở tương lai.") % {"d": day_text(on)})
     _unit_check(item.unit, on)
     if item.level == CommendationLevel.DISTRICT and on > LAST_PRE_REFORM_DAY:
@@ -341,8 +312,7 @@ def commendation_create(
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     _commendation_check(item)
-    item.save()
-    change_record(actor=actor, action=Action.CREATE, obj=item)
+    save_new(actor, item)
     return item
 
 
@@ -362,5 +332,4 @@ def commendation_update(*, actor: Any, item: Commendation, **changes: Any) -> Co
 @transaction.atomic
 def commendation_delete(*, actor: Any, item: Commendation) -> None:
     require_manage(actor, item.unit)
-    change_record(actor=actor, action=Action.DELETE, obj=item, before=snapshot(item))
-    item.delete()
+    delete_logged(actor, item)

@@ -7,10 +7,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pcmd.core.forms import UnitChoiceField
 from pcmd.geo.models import AdministrativeUnit
-from pcmd.registries.forms.inspections import UnitChoiceField
 
-__all__ = ["ALL", "FilterForm", "UnitChoiceField", "count_input", "unit_field", "year_field"]
+__all__ = ["ALL", "FilterForm", "count_input", "unit_field", "year_field"]
 
 ALL = _("Tất cả")
 FIRST_YEAR = 2016

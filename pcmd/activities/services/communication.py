@@ -19,22 +19,21 @@ from pcmd.activities.models import (
     PilotModel,
     PilotStatus,
 )
-from pcmd.activities.services.common import (
-    check_unit,
-    choice,
-    created,
-    d,
-    deleted,
-    kept_on_refusal,
-    require_manage,
-    save_changes,
-    text,
-    today,
-    unknown,
-    whole,
-)
+from pcmd.activities.services.common import MAX_COUNT, check_unit, require_manage
 from pcmd.audit.services import snapshot
 from pcmd.core.errors import ServiceError
+from pcmd.core.records import (
+    choice,
+    clean_text,
+    day_text,
+    delete_logged,
+    kept_on_refusal,
+    refuse_unknown,
+    save_changes,
+    save_new,
+    today,
+    whole_number,
+)
 from pcmd.core.text import nfc
 from pcmd.geo.models import AdministrativeUnit
 
@@ -60,14 +59,18 @@ def _activity_check(activity: CommunicationActivity) -> None:
     if activity.date > today():
         raise ServiceError(
             _("Ngày %(d)s ở tương lai: chỉ ghi nhận hoạt động đã diễn ra.")
-            % {"d": d(activity.date)}
+            % {"d": day_text(activity.date)}
         )
     check_unit(activity.unit, activity.date)
-    activity.form = choice(activity.form, ActivityFormat, _("Hình thức"))
-    activity.audience = choice(activity.audience, Audience, _("Nhóm đối tượng"))
-    activity.title = text(CommunicationActivity, "title", activity.title, required=True)
-    activity.reach = whole(activity.reach, _("Số người được tuyên truyền"))
-    activity.media_items = whole(activity.media_items, _("Số tin, bài, lượt phát"), maximum=100_000)
+    activity.form = choice(activity.form, ActivityFormat, _("Hình thức"), list_accepted=True)
+    activity.audience = choice(activity.audience, Audience, _("Nhóm đối tượng"), list_accepted=True)
+    activity.title = clean_text(CommunicationActivity, "title", activity.title, required=True)
+    activity.reach = whole_number(
+        activity.reach, _("Số người được tuyên truyền"), maximum=MAX_COUNT
+    )
+    activity.media_items = whole_number(
+        activity.media_items, _("Số tin, bài, lượt phát"), maximum=100_000
+    )
     activity.notes = nfc(activity.notes or "")
 
 
@@ -94,12 +97,12 @@ def communication_create(
         form=form,
         title=title,
         audience=audience,
-        reach=reach,  # as typed: read by whole()
+        reach=reach,  # as typed: read by whole_number()
         media_items=media_items,
         notes=notes,
     )
     _activity_check(activity)
-    created(actor, activity)
+    save_new(actor, activity)
     return activity
 
 
@@ -108,7 +111,7 @@ def communication_update(
     *, actor: Any, activity: CommunicationActivity, **changes: Any
 ) -> CommunicationActivity:
     """Change the given fields (ACTIVITY_FIELDS)."""
-    unknown(changes, ACTIVITY_FIELDS)
+    refuse_unknown(changes, ACTIVITY_FIELDS)
     require_manage(actor, activity.unit)
     _move(actor, activity.unit, changes)
     before = snapshot(activity)
@@ -123,22 +126,22 @@ def communication_update(
 @transaction.atomic
 def communication_delete(*, actor: Any, activity: CommunicationActivity) -> None:
     require_manage(actor, activity.unit)
-    deleted(actor, activity)
+    delete_logged(actor, activity)
 
 
 # ---- pilot models -----------------------------------------------------------------------
 
 
 def _pilot_check(model: PilotModel) -> None:
-    model.name = text(PilotModel, "name", model.name, required=True)
-    model.kind = choice(model.kind, PilotKind, _("Loại mô hình"))
-    model.status = choice(model.status, PilotStatus, _("Tình trạng"))
+    model.name = clean_text(PilotModel, "name", model.name, required=True)
+    model.kind = choice(model.kind, PilotKind, _("Loại mô hình"), list_accepted=True)
+    model.status = choice(model.status, PilotStatus, _("Tình trạng"), list_accepted=True)
     if model.start is None:
         raise ServiceError(_("Cần nhập ngày mô hình bắt đầu."))
     if model.start > today():
         raise ServiceError(
             _("Ngày bắt đầu %(d)s ở tương lai: chỉ ghi nhận mô hình đã bắt đầu.")
-            % {"d": d(model.start)}
+            % {"d": day_text(model.start)}
         )
     if model.status == PilotStatus.ENDED:
         if model.end is None:
@@ -146,19 +149,19 @@ def _pilot_check(model: PilotModel) -> None:
         if model.end < model.start:
             raise ServiceError(
                 _("Ngày kết thúc (%(e)s) phải từ ngày bắt đầu (%(s)s) trở đi.")
-                % {"e": d(model.end), "s": d(model.start)}
+                % {"e": day_text(model.end), "s": day_text(model.start)}
             )
         if model.end > today():
             raise ServiceError(
                 _("Ngày kết thúc %(d)s ở tương lai: chỉ ghi khi mô hình đã kết thúc.")
-                % {"d": d(model.end)}
+                % {"d": day_text(model.end)}
             )
     elif model.end is not None:
         raise ServiceError(
             _("Chỉ ghi ngày kết thúc khi mô hình đã kết thúc (chọn tình trạng “Đã kết thúc”).")
         )
     check_unit(model.unit, model.end)
-    model.members = whole(model.members, _("Số thành viên"), maximum=1_000_000)
+    model.members = whole_number(model.members, _("Số thành viên"), maximum=1_000_000)
     model.activities = nfc(model.activities or "")
     model.notes = nfc(model.notes or "")
 
@@ -185,13 +188,13 @@ def pilot_model_create(
         kind=kind,
         start=start,  # type: ignore[misc]  # checked below
         end=end,
-        members=members,  # as typed: read by whole()
+        members=members,  # as typed: read by whole_number()
         activities=activities,
         status=status or PilotStatus.ACTIVE,
         notes=notes,
     )
     _pilot_check(model)
-    created(actor, model)
+    save_new(actor, model)
     return model
 
 
@@ -199,7 +202,7 @@ def pilot_model_create(
 def pilot_model_update(*, actor: Any, pilot_model: PilotModel, **changes: Any) -> PilotModel:
     """Change the given fields (PILOT_FIELDS). Setting the status back from "ended" clears
     the end date."""
-    unknown(changes, PILOT_FIELDS)
+    refuse_unknown(changes, PILOT_FIELDS)
     require_manage(actor, pilot_model.unit)
     _move(actor, pilot_model.unit, changes)
     before = snapshot(pilot_model)
@@ -221,4 +224,4 @@ def pilot_model_update(*, actor: Any, pilot_model: PilotModel, **changes: Any) -
 @transaction.atomic
 def pilot_model_delete(*, actor: Any, pilot_model: PilotModel) -> None:
     require_manage(actor, pilot_model.unit)
-    deleted(actor, pilot_model)
+    delete_logged(actor, pilot_model)

@@ -24,23 +24,22 @@ from pcmd.activities.models import (
     StaffCount,
     Training,
 )
-from pcmd.activities.services.common import (
-    check_unit,
-    choice,
-    created,
-    d,
-    deleted,
-    kept_on_refusal,
-    require_manage,
-    save_changes,
-    text,
-    today,
-    unknown,
-    whole,
-)
+from pcmd.activities.services.common import MAX_COUNT, check_unit, require_manage
 from pcmd.audit.models import Action
 from pcmd.audit.services import change_record, snapshot
 from pcmd.core.errors import ServiceError
+from pcmd.core.records import (
+    choice,
+    clean_text,
+    day_text,
+    delete_logged,
+    kept_on_refusal,
+    refuse_unknown,
+    save_changes,
+    save_new,
+    today,
+    whole_number,
+)
 from pcmd.core.text import nfc
 from pcmd.geo.models import LAST_PRE_REFORM_DAY, AdministrativeUnit
 from pcmd.orgs.models import Agency
@@ -87,8 +86,8 @@ def _level_fits(level: str, unit: AdministrativeUnit) -> bool:
 
 def _training_check(training: Training) -> None:
     unit = training.unit
-    training.title = text(Training, "title", training.title, required=True)
-    training.organiser_name = text(Training, "organiser_name", training.organiser_name)
+    training.title = clean_text(Training, "title", training.title, required=True)
+    training.organiser_name = clean_text(Training, "organiser_name", training.organiser_name)
     for field in ("topics", "trainers", "notes"):
         setattr(training, field, nfc(getattr(training, field) or ""))
     start, end = training.start, training.end
@@ -97,17 +96,17 @@ def _training_check(training: Training) -> None:
     if end < start:
         raise ServiceError(
             _("Ngày kết thúc (%(e)s) phải từ ngày bắt đầu (%(s)s) trở đi.")
-            % {"e": d(end), "s": d(start)}
+            % {"e": day_text(end), "s": day_text(start)}
         )
     if end > today():
         raise ServiceError(
             _("Ngày kết thúc %(e)s ở tương lai: chỉ ghi nhận lớp tập huấn đã tổ chức.")
-            % {"e": d(end)}
+            % {"e": day_text(end)}
         )
     check_unit(unit, end)
     if not training.level:
         training.level = LEVEL_OF_UNIT.get(unit.level, "")
-    training.level = choice(training.level, Level, _("Cấp tổ chức"))
+    training.level = choice(training.level, Level, _("Cấp tổ chức"), list_accepted=True)
     if not _level_fits(training.level, unit):
         raise ServiceError(
             _("%(unit)s không tổ chức lớp %(level)s.")
@@ -132,15 +131,21 @@ def _read_counts(counts: Iterable[Mapping[str, Any]]) -> dict[Cell, int]:
     """The grid as typed: each row names its cell once; zero cells are dropped."""
     grid: dict[Cell, int] = {}
     for row in counts:
-        level = choice(row.get("level"), Level, _("Cấp của học viên"))
-        agency_type = choice(row.get("agency_type"), AgencyGroup, _("Cơ quan của học viên"))
-        sex = choice(row.get("sex"), Sex, _("Giới tính của học viên"))
+        level = choice(row.get("level"), Level, _("Cấp của học viên"), list_accepted=True)
+        agency_type = choice(
+            row.get("agency_type"), AgencyGroup, _("Cơ quan của học viên"), list_accepted=True
+        )
+        sex = choice(row.get("sex"), Sex, _("Giới tính của học viên"), list_accepted=True)
         cell = (level, agency_type, sex)
         if cell in grid:
             raise ServiceError(
                 _("Số học viên %(cell)s được nhập hai lần.") % {"cell": cell_label(cell)}
             )
-        grid[cell] = whole(row.get("count"), _("Số học viên %(cell)s") % {"cell": cell_label(cell)})
+        grid[cell] = whole_number(
+            row.get("count"),
+            _("Số học viên %(cell)s") % {"cell": cell_label(cell)},
+            maximum=MAX_COUNT,
+        )
     return {cell: n for cell, n in grid.items() if n}
 
 
@@ -165,13 +170,13 @@ def _write_grid(actor: Any, training: Training, grid: Mapping[Cell, int]) -> boo
     changed = False
     for cell, row in rows.items():
         if cell not in grid:
-            deleted(actor, row)
+            delete_logged(actor, row)
             changed = True
     for cell in sorted(grid):
         existing = rows.get(cell)
         if existing is None:
             level, agency_type, sex = cell
-            created(
+            save_new(
                 actor,
                 ParticipantCount(
                     training=training,
@@ -226,7 +231,7 @@ def training_create(
     _training_check(training)
     grid = _read_counts(counts)
     _check_grid(training, grid)
-    created(actor, training)
+    save_new(actor, training)
     _write_grid(actor, training, grid)
     for person in participants:
         _participant_add(actor, training, dict(person))
@@ -244,7 +249,7 @@ def training_update(
 ) -> Training:
     """Change the given fields (TRAINING_FIELDS); `counts` replaces the whole grid and
     `participants` the list of named participants when given."""
-    unknown(changes, TRAINING_FIELDS)
+    refuse_unknown(changes, TRAINING_FIELDS)
     require_manage(actor, training.unit)
     if changes.get("unit") is not None and changes["unit"].pk != training.unit_id:
         require_manage(actor, changes["unit"])
@@ -264,7 +269,7 @@ def training_update(
         _write_grid(actor, training, grid)
     if participants is not None:
         for person in training.participants.all():
-            deleted(actor, person)
+            delete_logged(actor, person)
         for item in participants:
             _participant_add(actor, training, dict(item))
     return training
@@ -278,16 +283,16 @@ def training_delete(*, actor: Any, training: Training) -> None:
         change_record(actor=actor, action=Action.DELETE, obj=row, before=snapshot(row))
     for person in training.participants.all():
         change_record(actor=actor, action=Action.DELETE, obj=person, before=snapshot(person))
-    deleted(actor, training)
+    delete_logged(actor, training)
 
 
 # ---- named participants -----------------------------------------------------------------
 
 
 def _participant_check(training: Training, person: Participant) -> None:
-    person.full_name = text(Participant, "full_name", person.full_name, required=True)
-    person.position = text(Participant, "position", person.position)
-    person.agency_name = text(Participant, "agency_name", person.agency_name)
+    person.full_name = clean_text(Participant, "full_name", person.full_name, required=True)
+    person.position = clean_text(Participant, "position", person.position)
+    person.agency_name = clean_text(Participant, "agency_name", person.agency_name)
     organiser = training.unit
     agency: Agency | None = person.agency
     if agency is not None:
@@ -311,10 +316,10 @@ def _participant_check(training: Training, person: Participant) -> None:
 
 
 def _participant_add(actor: Any, training: Training, fields: dict[str, Any]) -> Participant:
-    unknown(fields, PARTICIPANT_FIELDS)
+    refuse_unknown(fields, PARTICIPANT_FIELDS)
     person = Participant(training=training, **fields)
     _participant_check(training, person)
-    created(actor, person)
+    save_new(actor, person)
     return person
 
 
@@ -347,7 +352,7 @@ def participant_add(
 @transaction.atomic
 def participant_update(*, actor: Any, participant: Participant, **changes: Any) -> Participant:
     """Change the given fields (PARTICIPANT_FIELDS)."""
-    unknown(changes, PARTICIPANT_FIELDS)
+    refuse_unknown(changes, PARTICIPANT_FIELDS)
     training = participant.training
     require_manage(actor, training.unit)
     before = snapshot(participant)
@@ -362,7 +367,7 @@ def participant_update(*, actor: Any, participant: Participant, **changes: Any) 
 @transaction.atomic
 def participant_remove(*, actor: Any, participant: Participant) -> None:
     require_manage(actor, participant.training.unit)
-    deleted(actor, participant)
+    delete_logged(actor, participant)
 
 
 # ---- staff counts -----------------------------------------------------------------------
@@ -370,7 +375,7 @@ def participant_remove(*, actor: Any, participant: Participant) -> None:
 
 def _staff_check(row: StaffCount) -> None:
     unit = row.unit
-    year = whole(row.year, _("Năm"), maximum=9999)
+    year = whole_number(row.year, _("Năm"), maximum=9999)
     if not FIRST_YEAR <= year <= today().year:
         raise ServiceError(
             _("Năm %(y)s không hợp lệ: từ %(a)d đến %(b)d.")
@@ -380,7 +385,7 @@ def _staff_check(row: StaffCount) -> None:
     check_unit(unit, dt.date(year, 1, 1))
     if not row.level:
         row.level = LEVEL_OF_UNIT.get(unit.level, "")
-    row.level = choice(row.level, Level, _("Cấp"))
+    row.level = choice(row.level, Level, _("Cấp"), list_accepted=True)
     if not _level_fits(row.level, unit):
         raise ServiceError(
             _("%(unit)s không ghi số cán bộ %(level)s.")
@@ -388,8 +393,8 @@ def _staff_check(row: StaffCount) -> None:
         )
     if row.level == Level.DISTRICT and year > LAST_PRE_REFORM_DAY.year:
         raise ServiceError(_("Từ năm 2026 không còn cán bộ cấp huyện."))
-    row.count = whole(row.count, _("Số cán bộ"))
-    row.notes = text(StaffCount, "notes", row.notes)
+    row.count = whole_number(row.count, _("Số cán bộ"), maximum=MAX_COUNT)
+    row.notes = clean_text(StaffCount, "notes", row.notes)
     same = StaffCount.objects.filter(unit=unit, year=row.year, level=row.level)
     if row.pk:
         same = same.exclude(pk=row.pk)
@@ -420,14 +425,14 @@ def staff_count_create(
     # year and count as typed: _staff_check reads them.
     row = StaffCount(unit=unit, year=year, level=level, count=count, notes=notes)
     _staff_check(row)
-    created(actor, row)
+    save_new(actor, row)
     return row
 
 
 @transaction.atomic
 def staff_count_update(*, actor: Any, staff_count: StaffCount, **changes: Any) -> StaffCount:
     """Change the given fields (STAFF_FIELDS); the unit never changes."""
-    unknown(changes, STAFF_FIELDS)
+    refuse_unknown(changes, STAFF_FIELDS)
     require_manage(actor, staff_count.unit)
     before = snapshot(staff_count)
     with kept_on_refusal(staff_count):
@@ -443,4 +448,4 @@ def staff_count_update(*, actor: Any, staff_count: StaffCount, **changes: Any) -
 @transaction.atomic
 def staff_count_delete(*, actor: Any, staff_count: StaffCount) -> None:
     require_manage(actor, staff_count.unit)
-    deleted(actor, staff_count)
+    delete_logged(actor, staff_count)

@@ -22,14 +22,13 @@ from pcmd.activities.forms.communication import (
 from pcmd.activities.models import CommunicationActivity, PilotModel
 from pcmd.activities.services import communication as services
 from pcmd.activities.views.common import (
-    confirm_delete,
-    form_page,
-    list_page,
+    FORM,
     may_manage,
     require_manage,
     require_some_right,
     save_form,
 )
+from pcmd.core.pages import delete_page, form_page, list_page
 from pcmd.reporting.exchange import table_download
 
 # ---- communication activities -----------------------------------------------------------
@@ -45,6 +44,7 @@ def communication_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.communication_list(user=request.user, **filters.filters())
     return list_page(
         request,
+        can_create=selectors.may_record(request.user),
         filters=filters,
         rows=rows,
         template="activities/communication/list.html",
@@ -110,6 +110,7 @@ def communication_create(request: HttpRequest) -> HttpResponse:
     return response or form_page(
         request,
         form,
+        template=FORM,
         title=_("Ghi nhận hoạt động truyền thông"),
         cancel_url=reverse("activities:communication_list"),
         crumbs=_activity_crumbs(),
@@ -143,6 +144,7 @@ def communication_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return response or form_page(
         request,
         form,
+        template=FORM,
         title=_("Sửa hoạt động truyền thông"),
         cancel_url=detail,
         crumbs=[*_activity_crumbs(), (detail, activity.title)],
@@ -154,7 +156,7 @@ def communication_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def communication_delete(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _activity_to_manage(request, pk)
-    return confirm_delete(
+    return delete_page(
         request,
         title=_("Xóa hoạt động truyền thông"),
         question=_("Xóa hoạt động %(name)s? Việc xóa được ghi vào nhật ký.") % {"name": activity},
@@ -177,6 +179,7 @@ def pilot_model_list(request: HttpRequest) -> HttpResponse:
     filters = PilotModelFilterForm(request.GET or None, user=request.user)
     return list_page(
         request,
+        can_create=selectors.may_record(request.user),
         filters=filters,
         rows=selectors.pilot_model_list(user=request.user, **filters.filters()),
         template="activities/pilot_models/list.html",
@@ -243,6 +246,7 @@ def pilot_model_create(request: HttpRequest) -> HttpResponse:
     return response or form_page(
         request,
         form,
+        template=FORM,
         title=_("Ghi nhận mô hình thí điểm"),
         cancel_url=reverse("activities:pilot_model_list"),
         crumbs=_pilot_crumbs(),
@@ -276,6 +280,7 @@ def pilot_model_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return response or form_page(
         request,
         form,
+        template=FORM,
         title=_("Sửa mô hình thí điểm"),
         cancel_url=detail,
         crumbs=[*_pilot_crumbs(), (detail, model.name)],
@@ -287,7 +292,7 @@ def pilot_model_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def pilot_model_delete(request: HttpRequest, pk: int) -> HttpResponse:
     model = _pilot_to_manage(request, pk)
-    return confirm_delete(
+    return delete_page(
         request,
         title=_("Xóa mô hình thí điểm"),
         question=_("Xóa mô hình %(name)s? Việc xóa được ghi vào nhật ký.") % {"name": model.name},

@@ -33,14 +33,13 @@ from pcmd.activities.models import (
 )
 from pcmd.activities.services import trainings as services
 from pcmd.activities.views.common import (
-    confirm_delete,
-    form_page,
-    list_page,
+    FORM,
     may_manage,
     require_manage,
     require_some_right,
     save_form,
 )
+from pcmd.core.pages import delete_page, form_page, list_page
 from pcmd.reporting.exchange import table_download
 
 CELLS = services.CELLS
@@ -66,6 +65,7 @@ def training_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.training_list(user=request.user, **filters.filters())
     return list_page(
         request,
+        can_create=selectors.may_record(request.user),
         filters=filters,
         rows=rows,
         template="activities/trainings/list.html",
@@ -175,6 +175,7 @@ def training_create(request: HttpRequest) -> HttpResponse:
     return response or form_page(
         request,
         form,
+        template=FORM,
         title=_("Ghi nhận lớp tập huấn"),
         cancel_url=reverse("activities:training_list"),
         crumbs=_list_crumbs(),
@@ -212,6 +213,7 @@ def training_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return response or form_page(
         request,
         form,
+        template=FORM,
         title=_("Sửa lớp tập huấn"),
         cancel_url=reverse("activities:training_detail", args=[training.pk]),
         crumbs=_crumbs(training),
@@ -223,7 +225,7 @@ def training_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def training_delete(request: HttpRequest, pk: int) -> HttpResponse:
     training = _training_to_manage(request, pk)
-    return confirm_delete(
+    return delete_page(
         request,
         title=_("Xóa lớp tập huấn"),
         question=_(
@@ -260,6 +262,7 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
     return response or form_page(
         request,
         form,
+        template=FORM,
         title=_("Thêm học viên"),
         cancel_url=reverse("activities:training_detail", args=[training.pk]),
         crumbs=_crumbs(training),
@@ -287,6 +290,7 @@ def participant_edit(request: HttpRequest, pk: int, participant_pk: int) -> Http
     return response or form_page(
         request,
         form,
+        template=FORM,
         title=_("Sửa học viên"),
         cancel_url=reverse("activities:training_detail", args=[training.pk]),
         crumbs=_crumbs(training),
@@ -300,7 +304,7 @@ def participant_remove(request: HttpRequest, pk: int, participant_pk: int) -> Ht
     training = _training_to_manage(request, pk)
     person = selectors.participant_get(training=training, pk=participant_pk)
     detail = reverse("activities:training_detail", args=[training.pk])
-    return confirm_delete(
+    return delete_page(
         request,
         title=_("Xóa học viên"),
         question=_("Xóa %(name)s khỏi danh sách học viên của lớp?") % {"name": person.full_name},
@@ -323,6 +327,7 @@ def staff_count_list(request: HttpRequest) -> HttpResponse:
     filters = StaffCountFilterForm(request.GET or None, user=request.user)
     return list_page(
         request,
+        can_create=selectors.may_record(request.user),
         filters=filters,
         rows=selectors.staff_count_list(user=request.user, **filters.filters()),
         template="activities/staff/list.html",
@@ -358,6 +363,7 @@ def staff_count_create(request: HttpRequest) -> HttpResponse:
     return response or form_page(
         request,
         form,
+        template=FORM,
         title=_("Nhập số cán bộ"),
         cancel_url=reverse("activities:staff_count_list"),
         crumbs=_staff_crumbs(),
@@ -394,6 +400,7 @@ def staff_count_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return response or form_page(
         request,
         form,
+        template=FORM,
         title=_("Sửa số cán bộ của %(unit)s") % {"unit": row.unit.name},
         cancel_url=reverse("activities:staff_count_list"),
         crumbs=_staff_crumbs(),
@@ -405,7 +412,7 @@ def staff_count_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff_count_delete(request: HttpRequest, pk: int) -> HttpResponse:
     row = _staff_to_manage(request, pk)
-    return confirm_delete(
+    return delete_page(
         request,
         title=_("Xóa số cán bộ"),
         question=_("Xóa dòng %(row)s?") % {"row": row},

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from pcmd.accounts.models import Membership
 from pcmd.accounts.roles import Role
 from pcmd.accounts.tests.factories import UserFactory, member
-from pcmd.core.scoping import get_scoped_or_404, restrict, scope_for
+from pcmd.core.scoping import get_scoped_or_404, restrict, scope_for, unit_pick
 from pcmd.geo.models import AdministrativeUnit
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +54,13 @@ def test_object_outside_scope_is_a_404(tree):
     other = member(tree["kh"], Role.COMMUNE_OFFICER).memberships.get()
     with pytest.raises(Http404):
         get_scoped_or_404(Membership.objects.all(), officer, pk=other.pk)
+
+
+def test_a_unit_is_picked_in_scope_and_is_a_404_outside(tree):
+    officer = member(tree["ka"], Role.COMMUNE_OFFICER)
+    assert unit_pick(user=officer, pk=tree["ka"].pk) == tree["ka"]
+    with pytest.raises(Http404):
+        unit_pick(user=officer, pk=tree["kh"].pk)
 
 
 @settings(

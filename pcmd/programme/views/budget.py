@@ -19,15 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from pcmd.core.errors import ServiceError, refusal_text
+from pcmd.core.pages import delete_page, form_page, is_partial, list_page
 from pcmd.programme import selectors, services
 from pcmd.programme.forms import BudgetEntryForm, BudgetFilterForm, SummaryForm
 from pcmd.programme.models import BudgetEntry
 from pcmd.programme.selectors import BudgetSummary, Cell
 from pcmd.programme.views.common import (
-    confirm_page,
-    form_page,
-    is_partial,
-    list_page,
+    FORM,
     may_create,
     may_manage,
     require_manage,
@@ -49,6 +47,7 @@ def budget_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.budget_list(user=request.user, **filters.filters())
     return list_page(
         request,
+        can_create=may_create(request),
         filters=filters,
         rows=rows,
         template="programme/budget_list.html",
@@ -124,6 +123,7 @@ def budget_create(request: HttpRequest) -> HttpResponse:
     return form_page(
         request,
         form,
+        template=FORM,
         title=_("Ghi nhận kinh phí"),
         cancel_url=reverse("programme:budget_list"),
         crumbs=_crumbs(),
@@ -156,6 +156,7 @@ def budget_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
+        template=FORM,
         title=_("Sửa khoản kinh phí"),
         cancel_url=reverse("programme:budget_detail", args=[entry.pk]),
         crumbs=_crumbs(entry),
@@ -167,16 +168,15 @@ def budget_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def budget_delete(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry_to_manage(request, pk)
-    if request.method == "POST":
-        services.budget_entry_delete(actor=request.user, entry=entry)
-        messages.success(request, _("Đã xóa khoản kinh phí."))
-        return redirect("programme:budget_list")
-    return confirm_page(
+    return delete_page(
         request,
         title=_("Xóa khoản kinh phí"),
         question=_("Xóa %(what)s của %(unit)s? Việc xóa được ghi vào nhật ký.")
         % {"what": entry, "unit": entry.unit.name},
         cancel_url=reverse("programme:budget_detail", args=[entry.pk]),
+        delete=lambda: services.budget_entry_delete(actor=request.user, entry=entry),
+        done=_("Đã xóa khoản kinh phí."),
+        then=reverse("programme:budget_list"),
         crumbs=_crumbs(entry),
     )
 

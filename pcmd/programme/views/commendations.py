@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from pcmd.core.errors import ServiceError, refusal_text
+from pcmd.core.pages import delete_page, form_page, list_page
 from pcmd.programme import selectors, services
 from pcmd.programme.forms import CommendationEntryForm, CommendationFilterForm
 from pcmd.programme.models import Commendation
 from pcmd.programme.views.common import (
-    confirm_page,
-    form_page,
-    list_page,
+    FORM,
+    may_create,
     may_manage,
     require_manage,
     require_some_right,
@@ -37,6 +37,7 @@ def commendation_list(request: HttpRequest) -> HttpResponse:
     filters = CommendationFilterForm(request.GET or None, user=request.user)
     return list_page(
         request,
+        can_create=may_create(request),
         filters=filters,
         rows=selectors.commendation_list(user=request.user, **filters.filters()),
         template="programme/commendation_list.html",
@@ -106,6 +107,7 @@ def commendation_create(request: HttpRequest) -> HttpResponse:
     return form_page(
         request,
         form,
+        template=FORM,
         title=_("Ghi nhận khen thưởng"),
         cancel_url=reverse("programme:commendation_list"),
         crumbs=_crumbs(),
@@ -138,6 +140,7 @@ def commendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
+        template=FORM,
         title=_("Sửa khen thưởng"),
         cancel_url=reverse("programme:commendation_detail", args=[item.pk]),
         crumbs=_crumbs(item),
@@ -149,15 +152,14 @@ def commendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def commendation_delete(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item_to_manage(request, pk)
-    if request.method == "POST":
-        services.commendation_delete(actor=request.user, item=item)
-        messages.success(request, _("Đã xóa khen thưởng %(name)s.") % {"name": item.name})
-        return redirect("programme:commendation_list")
-    return confirm_page(
+    return delete_page(
         request,
         title=_("Xóa khen thưởng"),
         question=_("Xóa khen thưởng %(what)s? Việc xóa được ghi vào nhật ký.") % {"what": item},
         cancel_url=reverse("programme:commendation_detail", args=[item.pk]),
+        delete=lambda: services.commendation_delete(actor=request.user, item=item),
+        done=_("Đã xóa khen thưởng %(name)s.") % {"name": item.name},
+        then=reverse("programme:commendation_list"),
         crumbs=_crumbs(item),
     )
 

@@ -13,10 +13,10 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from pcmd.core.errors import ServiceError
+from pcmd.core.scoping import unit_pick
 from pcmd.geo.models import AdministrativeUnit
 from pcmd.registries.models import Business, BusinessKind
 from pcmd.registries.selectors import businesses as selectors
-from pcmd.registries.selectors.inspections import unit_pick
 from pcmd.registries.services import businesses as services
 
 router = Router(tags=["businesses"])

@@ -14,6 +14,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from pcmd.core.errors import ServiceError
+from pcmd.core.scoping import unit_pick
 from pcmd.orgs.models import Agency
 from pcmd.registries.models import (
     CHECKLIST,
@@ -141,13 +142,13 @@ class TeamFilter(Schema):
 @router.get("/inspection-teams", response=list[TeamListOut], summary="Teams in the caller's scope")
 @paginate(LimitOffsetPagination)
 def team_list(request: HttpRequest, filters: Query[TeamFilter]) -> Any:
-    unit = selectors.unit_pick(user=request.user, pk=filters.unit_id) if filters.unit_id else None
+    unit = unit_pick(user=request.user, pk=filters.unit_id) if filters.unit_id else None
     return selectors.team_list(user=request.user, unit=unit, at=filters.at, q=filters.q)
 
 
 @router.post("/inspection-teams", response={201: TeamOut}, summary="Set up a team")
 def team_create(request: HttpRequest, payload: TeamIn) -> Status[InspectionTeam]:
-    unit = selectors.unit_pick(user=request.user, pk=payload.unit_id)
+    unit = unit_pick(user=request.user, pk=payload.unit_id)
     data = payload.dict(exclude={"unit_id"})
     return Status(201, services.team_create(actor=request.user, unit=unit, **data))
 
@@ -295,7 +296,7 @@ def _businesses(request: HttpRequest, ids: list[int]) -> list[Any]:
 @paginate(LimitOffsetPagination)
 def plan_list(request: HttpRequest, filters: Query[PlanFilter]) -> Any:
     user = request.user
-    unit = selectors.unit_pick(user=user, pk=filters.unit_id) if filters.unit_id else None
+    unit = unit_pick(user=user, pk=filters.unit_id) if filters.unit_id else None
     team = selectors.team_get(user=user, pk=filters.team_id) if filters.team_id else None
     return selectors.plan_list(
         user=user, team=team, unit=unit, start=filters.start, end=filters.end, q=filters.q
@@ -474,7 +475,7 @@ def inspection_list(request: HttpRequest, filters: Query[InspectionFilter]) -> A
     user = request.user
     return selectors.inspection_list(
         user=user,
-        unit=selectors.unit_pick(user=user, pk=filters.unit_id) if filters.unit_id else None,
+        unit=unit_pick(user=user, pk=filters.unit_id) if filters.unit_id else None,
         team=selectors.team_pick(user=user, pk=filters.team_id) if filters.team_id else None,
         business=(business_get(user=user, pk=filters.business_id) if filters.business_id else None),
         plan=(
@@ -649,7 +650,7 @@ def sanction_list(request: HttpRequest, filters: Query[SanctionFilter]) -> Any:
     user = request.user
     return selectors.sanction_list(
         user=user,
-        unit=selectors.unit_pick(user=user, pk=filters.unit_id) if filters.unit_id else None,
+        unit=unit_pick(user=user, pk=filters.unit_id) if filters.unit_id else None,
         decree=_one(SanctionDecree, filters.decree_id, _("nghị định")),
         payment_status=filters.payment_status or "",
         start=filters.start,
@@ -675,7 +676,7 @@ def sanction_create(request: HttpRequest, payload: SanctionIn) -> Status[Sanctio
     )
     inspection = selectors.inspection_get(user=user, pk=inspection_id) if inspection_id else None
     business = business_get(user=user, pk=business_id) if business_id else None
-    unit = selectors.unit_pick(user=user, pk=unit_id) if unit_id else None
+    unit = unit_pick(user=user, pk=unit_id) if unit_id else None
     data = _sanction_fields(data, patch=False)
     sanction = services.sanction_create(
         actor=user, inspection=inspection, business=business, unit=unit, **data

@@ -16,12 +16,11 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from pcmd.core.scoping import restrict
+from pcmd.core.scoping import restrict, unit_pick
 from pcmd.orgs.models import Agency
 from pcmd.registries.models import Business, Tip, TipMessage
 from pcmd.registries.selectors import tips as selectors
 from pcmd.registries.selectors.businesses import business_get
-from pcmd.registries.selectors.inspections import unit_pick
 from pcmd.registries.services import tips as services
 
 router = Router(tags=["tips"])

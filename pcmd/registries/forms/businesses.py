@@ -5,11 +5,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from pcmd.core.errors import ServiceError, refusal_text
-from pcmd.core.forms import date_field
+from pcmd.core.forms import UnitChoiceField, date_field
 from pcmd.core.text import nfc
 from pcmd.geo.models import AdministrativeUnit
 from pcmd.registries.models import Business, BusinessKind, BusinessStatus
@@ -19,18 +18,6 @@ from pcmd.registries.selectors.businesses import (
 )
 from pcmd.registries.services import businesses as services
 from pcmd.registries.services.business_import import ACCEPTED_EXTENSIONS
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        # "Xã Kỳ Hoa (Tỉnh Hà Tĩnh)", and the end date of a unit that no longer exists.
-        parent = getattr(obj, "parent", None)
-        label = f"{obj.name} ({parent.name})" if parent is not None else obj.name
-        if obj.valid_to and obj.valid_to < timezone.localdate():
-            label += " – " + str(gettext_lazy("đến %(date)s")) % {
-                "date": obj.valid_to.strftime("%d/%m/%Y")
-            }
-        return label
 
 
 def _all(choices: Any) -> list[tuple[str, Any]]:

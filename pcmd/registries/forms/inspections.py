@@ -10,11 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from pcmd.accounts.roles import Perm
 from pcmd.accounts.selectors import is_system_admin, user_can, user_units_with
-from pcmd.core.forms import date_field
+from pcmd.core.forms import UnitChoiceField, date_field
 from pcmd.core.scoping import restrict
 from pcmd.geo.models import AdministrativeUnit
 from pcmd.orgs.models import Agency
-from pcmd.registries.forms.businesses import UnitChoiceField
 from pcmd.registries.models import (
     CHECKLIST,
     Business,

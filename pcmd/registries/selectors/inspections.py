@@ -29,11 +29,6 @@ from pcmd.registries.models import (
 # ---- units the pages and the API pick from ---------------------------------------------
 
 
-def unit_pick(*, user: Any, pk: int) -> AdministrativeUnit:
-    """A unit in the user's scope, or 404."""
-    return get_scoped_or_404(AdministrativeUnit.objects.all(), user, unit_field="", pk=pk)
-
-
 def units_on(unit: AdministrativeUnit, at: dt.date) -> list[AdministrativeUnit]:
     """The unit(s) standing for `unit` on `at`: itself while valid, else the units it took
     over (a current commune on a 2024 date) or those that carry it on (an old one later)."""

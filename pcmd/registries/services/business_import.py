@@ -30,6 +30,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from pcmd.accounts.roles import Perm
 from pcmd.accounts.selectors import user_can
 from pcmd.core.errors import ServiceError
+from pcmd.core.records import day_text
 from pcmd.core.text import fold, nfc
 from pcmd.geo.models import AdministrativeUnit, UnitLevel, valid_at
 from pcmd.registries.models import Business, BusinessKind, BusinessStatus
@@ -47,7 +48,6 @@ from pcmd.registries.services.businesses import (
     require_business_manage,
     unit_label,
 )
-from pcmd.registries.services.common import day_text
 from pcmd.reporting.exchange import ExchangeFileError, decode_text, open_workbook, table_csv
 from pcmd.reporting.values import TRUE_WORDS, InvalidValue, parse_number
 

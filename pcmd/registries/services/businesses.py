@@ -17,6 +17,15 @@ from pcmd.accounts.selectors import user_can
 from pcmd.audit.models import Action
 from pcmd.audit.services import change_record, snapshot
 from pcmd.core.errors import ServiceError
+from pcmd.core.records import (
+    capitalised,
+    day_text,
+    delete_logged,
+    refuse_unknown,
+    save_changes,
+    save_new,
+    text_problem,
+)
 from pcmd.core.scoping import scope_for
 from pcmd.core.text import nfc
 from pcmd.geo.models import AdministrativeUnit
@@ -28,13 +37,6 @@ from pcmd.registries.selectors.businesses import (
     business_visible,
     registration_key,
     search_key,
-)
-from pcmd.registries.services.common import (
-    capitalised,
-    day_text,
-    refuse_unknown,
-    save_changes,
-    text_problem,
 )
 
 TEXT_FIELDS = (
@@ -272,8 +274,7 @@ def business_insert(*, actor: Any, unit: AdministrativeUnit, data: dict[str, Any
     """Save a business from values already cleaned and checked (business_clean, no
     duplicate), and log it. For the services here and the file import only."""
     business = Business(unit=unit, **data)
-    business.save()
-    change_record(actor=actor, action=Action.CREATE, obj=business)
+    save_new(actor, business)
     return business
 
 
@@ -404,5 +405,4 @@ def business_delete(*, actor: Any, business: Business) -> None:
             )
             % {"name": business.name, **counts}
         )
-    change_record(actor=actor, action=Action.DELETE, obj=business, before=snapshot(business))
-    business.delete()
+    delete_logged(actor, business)

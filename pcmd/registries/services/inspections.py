@@ -8,20 +8,28 @@ with a Vietnamese message. `actor=None` is the system itself (demo data, tests).
 
 import datetime as dt
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pcmd.accounts.roles import Perm
-from pcmd.accounts.selectors import user_can
 from pcmd.audit.models import Action
 from pcmd.audit.services import change_record, snapshot
 from pcmd.core.errors import ServiceError
+from pcmd.core.records import (
+    choice,
+    clean_text,
+    day_text,
+    delete_logged,
+    refuse_unknown,
+    require_perm,
+    save_changes,
+    save_new,
+    today,
+    whole_number,
+)
 from pcmd.core.text import fold, nfc
 from pcmd.geo.models import LAST_PRE_REFORM_DAY, AdministrativeUnit, UnitLevel
 from pcmd.orgs.models import Agency
@@ -44,8 +52,6 @@ from pcmd.registries.selectors.inspections import (
     member_is_valid_on,
     unit_covers,
 )
-from pcmd.registries.services.common import clean_text, day_text, refuse_unknown, save_changes
-from pcmd.reporting.values import InvalidValue, parse_number
 
 TEAM_LEVELS = (UnitLevel.PROVINCE, UnitLevel.DISTRICT, UnitLevel.COMMUNE)
 # A licence is suspended for months, never years on end: beyond this is a typing error.
@@ -55,50 +61,14 @@ MAX_SUSPENSION_MONTHS = 120
 # ---- shared pieces ----------------------------------------------------------------------
 
 
-def _today() -> dt.date:
-    # The officer's calendar day (Asia/Ho_Chi_Minh), not the server's.
-    return timezone.localdate()
-
-
 def require_manage(actor: Any, unit: AdministrativeUnit) -> None:
     """Refuse a user without Perm.INSPECTION_MANAGE on `unit` (None: the system)."""
-    if actor is not None and not user_can(actor, Perm.INSPECTION_MANAGE, unit):
-        raise PermissionDenied(
-            _("Bạn không có quyền ghi nhận kiểm tra, xử lý của %(unit)s.") % {"unit": unit.name}
-        )
-
-
-def _whole(value: Any, label: str, *, maximum: int | None = None) -> int:
-    """A non-negative whole number typed as a number or text ("1.500.000" reads 1500000)."""
-    if value is None or value == "":
-        return 0
-    if isinstance(value, bool):
-        raise ServiceError(_("%(field)s phải là số.") % {"field": label})
-    if isinstance(value, int):
-        number = Decimal(value)
-    else:
-        text = nfc(str(value))
-        if text.startswith("-"):
-            raise ServiceError(_("%(field)s không được âm (%(v)s).") % {"field": label, "v": text})
-        try:
-            number = parse_number(text, integer=True)
-        except InvalidValue as exc:
-            raise ServiceError(f"{label}: {exc}") from exc
-    if number < 0:
-        raise ServiceError(_("%(field)s không được âm (%(v)s).") % {"field": label, "v": value})
-    if number != number.to_integral_value():
-        raise ServiceError(_("%(field)s phải là số nguyên.") % {"field": label})
-    if maximum is not None and number > maximum:
-        raise ServiceError(
-            _("%(field)s không được lớn hơn %(n)d.") % {"field": label, "n": maximum}
-        )
-    return int(number)
-
-
-def _choice(value: Any, choices: type[models.TextChoices], label: str) -> str:
-    if value not in choices.values:
-        raise ServiceError(_("%(field)s không hợp lệ: “%(v)s”.") % {"field": label, "v": value})
-    return str(value)
+    require_perm(
+        actor,
+        Perm.INSPECTION_MANAGE,
+        unit,
+        _("Bạn không có quyền ghi nhận kiểm tra, xử lý của %(unit)s."),
+    )
 
 
 def _ensure_content_type(model: type[models.Model]) -> None:
@@ -121,8 +91,7 @@ def _set_m2m(actor: Any, obj: models.Model, field: str, targets: Iterable[models
     changed = False
     for pk, row in current.items():
         if pk not in wanted:
-            change_record(actor=actor, action=Action.DELETE, obj=row, before=snapshot(row))
-            row.delete()
+            delete_logged(actor, row)
             changed = True
     for pk in sorted(wanted - set(current)):
         row = through.objects.create(**{source: obj, f"{target}_id": pk})
@@ -151,7 +120,7 @@ def _team_check(team: InspectionTeam) -> None:
         )
     if team.valid_from is None:
         raise ServiceError(_("Cần nhập ngày đội bắt đầu hoạt động."))
-    if team.decision_date and team.decision_date > _today():
+    if team.decision_date and team.decision_date > today():
         raise ServiceError(_("Ngày quyết định thành lập không được ở tương lai."))
     if unit.valid_to and team.valid_to is None:
         # The unit ended (a district before the reform): so did its team.
@@ -232,8 +201,7 @@ def team_create(
         notes=notes,
     )
     _team_check(team)
-    team.save()
-    change_record(actor=actor, action=Action.CREATE, obj=team)
+    save_new(actor, team)
     return team
 
 
@@ -287,8 +255,7 @@ def team_delete(*, actor: Any, team: InspectionTeam) -> None:
         )
     for member in team.members.all():
         change_record(actor=actor, action=Action.DELETE, obj=member, before=snapshot(member))
-    change_record(actor=actor, action=Action.DELETE, obj=team, before=snapshot(team))
-    team.delete()
+    delete_logged(actor, team)
 
 
 # ---- members ----------------------------------------------------------------------------
@@ -319,7 +286,7 @@ def _member_within_team(team: InspectionTeam, member: TeamMember) -> None:
 def _member_check(team: InspectionTeam, member: TeamMember) -> None:
     member.full_name = clean_text(TeamMember, "full_name", member.full_name, required=True)
     member.position = clean_text(TeamMember, "position", member.position)
-    member.role = _choice(member.role, MemberRole, _("Vai trò trong đội"))
+    member.role = choice(member.role, MemberRole, _("Vai trò trong đội"))
     if member.agency is not None and not _agency_fits(team, member.agency):
         raise ServiceError(
             _("%(a)s không thuộc %(u)s, cấp trên trực tiếp hoặc các đơn vị trực thuộc.")
@@ -364,8 +331,7 @@ def member_add(
         valid_to=valid_to,
     )
     _member_check(team, member)
-    member.save()
-    change_record(actor=actor, action=Action.CREATE, obj=member)
+    save_new(actor, member)
     return member
 
 
@@ -396,8 +362,7 @@ def member_remove(*, actor: Any, member: TeamMember) -> None:
             )
             % {"m": member.full_name, "n": taken_part}
         )
-    change_record(actor=actor, action=Action.DELETE, obj=member, before=snapshot(member))
-    member.delete()
+    delete_logged(actor, member)
 
 
 # ---- inspection plans -------------------------------------------------------------------
@@ -454,8 +419,7 @@ def plan_create(
     )
     chosen = list(businesses)
     _plan_check(plan, chosen)
-    plan.save()
-    change_record(actor=actor, action=Action.CREATE, obj=plan)
+    save_new(actor, plan)
     _set_m2m(actor, plan, "businesses", chosen)
     return plan
 
@@ -483,8 +447,7 @@ def plan_delete(*, actor: Any, plan: InspectionPlan) -> None:
     if plan.inspections.exists():
         raise ServiceError(_("Đã có cuộc kiểm tra theo kế hoạch này: không xóa được."))
     _set_m2m(actor, plan, "businesses", [])
-    change_record(actor=actor, action=Action.DELETE, obj=plan, before=snapshot(plan))
-    plan.delete()
+    delete_logged(actor, plan)
 
 
 # ---- inspections ------------------------------------------------------------------------
@@ -514,7 +477,7 @@ def _inspection_check(inspection: Inspection, members: list[TeamMember]) -> None
     )
     if at is None:
         raise ServiceError(_("Cần nhập ngày kiểm tra."))
-    if at > _today():
+    if at > today():
         raise ServiceError(
             _("Ngày kiểm tra %(d)s ở tương lai: chỉ ghi nhận cuộc kiểm tra đã diễn ra.")
             % {"d": day_text(at)}
@@ -554,8 +517,8 @@ def _inspection_check(inspection: Inspection, members: list[TeamMember]) -> None
                 % {"m": member.full_name, "d": day_text(at)}
             )
     for field, label in CHECKLIST.items():
-        setattr(inspection, field, _choice(getattr(inspection, field), Finding, str(label)))
-    inspection.violations_found = _whole(
+        setattr(inspection, field, choice(getattr(inspection, field), Finding, str(label)))
+    inspection.violations_found = whole_number(
         inspection.violations_found, _("Số hành vi vi phạm"), maximum=10_000
     )
     flagged = [
@@ -653,8 +616,7 @@ def inspection_create(
     )
     members = list(members_present)
     _inspection_check(inspection, members)
-    inspection.save()
-    change_record(actor=actor, action=Action.CREATE, obj=inspection)
+    save_new(actor, inspection)
     _set_m2m(actor, inspection, "members_present", members)
     return inspection
 
@@ -697,8 +659,7 @@ def inspection_delete(*, actor: Any, inspection: Inspection) -> None:
     if inspection.follow_ups.exists():
         raise ServiceError(_("Cuộc kiểm tra đã có hậu kiểm: không xóa được."))
     _set_m2m(actor, inspection, "members_present", [])
-    change_record(actor=actor, action=Action.DELETE, obj=inspection, before=snapshot(inspection))
-    inspection.delete()
+    delete_logged(actor, inspection)
 
 
 # ---- sanctions --------------------------------------------------------------------------
@@ -747,11 +708,11 @@ def _decree_check(sanction: Sanction, *, chosen: bool) -> None:
 
 
 def _sanction_check(sanction: Sanction, *, decree_chosen: bool) -> None:
-    today = _today()
+    current = today()
     on = sanction.decision_date
     if on is None:
         raise ServiceError(_("Cần nhập ngày quyết định."))
-    if on > today:
+    if on > current:
         raise ServiceError(_("Ngày quyết định %(d)s ở tương lai.") % {"d": day_text(on)})
     inspection = sanction.inspection
     if inspection is not None and on < inspection.date:
@@ -762,14 +723,14 @@ def _sanction_check(sanction: Sanction, *, decree_chosen: bool) -> None:
     _decree_check(sanction, chosen=decree_chosen)
     sanction.decision_number = clean_text(Sanction, "decision_number", sanction.decision_number)
     sanction.article = clean_text(Sanction, "article", sanction.article)
-    sanction.offender_kind = _choice(sanction.offender_kind, OffenderKind, _("Đối tượng"))
+    sanction.offender_kind = choice(sanction.offender_kind, OffenderKind, _("Đối tượng"))
     sanction.offender_name = clean_text(
         Sanction, "offender_name", sanction.offender_name, required=True
     )
     sanction.act = clean_text(Sanction, "act", sanction.act, required=True)
     sanction.other_measures = clean_text(Sanction, "other_measures", sanction.other_measures)
-    sanction.fine_vnd = _whole(sanction.fine_vnd, _("Số tiền phạt"))
-    sanction.licence_suspended_months = _whole(
+    sanction.fine_vnd = whole_number(sanction.fine_vnd, _("Số tiền phạt"))
+    sanction.licence_suspended_months = whole_number(
         sanction.licence_suspended_months,
         _("Số tháng tước giấy phép, đình chỉ"),
         maximum=MAX_SUSPENSION_MONTHS,
@@ -780,13 +741,13 @@ def _sanction_check(sanction: Sanction, *, decree_chosen: bool) -> None:
         raise ServiceError(
             _("Cần nhập số quyết định xử phạt (hoặc đánh dấu chuyển xử lý hình sự).")
         )
-    _payment_check(sanction, today)
-    _referral_check(sanction, today)
+    _payment_check(sanction, current)
+    _referral_check(sanction, current)
     _refuse_duplicate_number(sanction)
 
 
 def _payment_check(sanction: Sanction, today: dt.date) -> None:
-    sanction.payment_status = _choice(
+    sanction.payment_status = choice(
         sanction.payment_status, PaymentStatus, _("Tình trạng nộp phạt")
     )
     paid_on = sanction.paid_on
@@ -890,8 +851,7 @@ def sanction_create(
         **fields,
     )
     _sanction_check(sanction, decree_chosen=decree is not None)
-    sanction.save()
-    change_record(actor=actor, action=Action.CREATE, obj=sanction)
+    save_new(actor, sanction)
     return sanction
 
 
@@ -912,5 +872,4 @@ def sanction_update(*, actor: Any, sanction: Sanction, **changes: Any) -> Sancti
 @transaction.atomic
 def sanction_delete(*, actor: Any, sanction: Sanction) -> None:
     require_manage(actor, sanction.unit)
-    change_record(actor=actor, action=Action.DELETE, obj=sanction, before=snapshot(sanction))
-    sanction.delete()
+    delete_logged(actor, sanction)

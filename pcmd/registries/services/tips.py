@@ -24,6 +24,14 @@ from pcmd.accounts.selectors import user_can
 from pcmd.audit.models import Action
 from pcmd.audit.services import access_record, change_record, snapshot
 from pcmd.core.errors import ServiceError
+from pcmd.core.records import (
+    capitalised,
+    clean_text,
+    day_text,
+    require_perm,
+    save_changes,
+    save_new,
+)
 from pcmd.core.scoping import scope_for
 from pcmd.core.text import nfc
 from pcmd.geo.models import AdministrativeUnit
@@ -38,7 +46,6 @@ from pcmd.registries.models import (
     TipMessage,
     TipStatus,
 )
-from pcmd.registries.services.common import capitalised, clean_text, day_text, save_changes
 from pcmd.registries.services.deadlines import deadline_for
 
 # Clocks of officers' computers run a little ahead; a receipt "now" must still pass.
@@ -59,10 +66,7 @@ UNSET = _Unset.UNSET
 
 def require_manage(actor: Any, unit: AdministrativeUnit) -> None:
     """Refuse a user without Perm.TIP_MANAGE on `unit`; actor None is the system itself."""
-    if actor is not None and not user_can(actor, Perm.TIP_MANAGE, unit):
-        raise PermissionDenied(
-            _("Bạn không có quyền xử lý tin báo của %(unit)s.") % {"unit": unit.name}
-        )
+    require_perm(actor, Perm.TIP_MANAGE, unit, _("Bạn không có quyền xử lý tin báo của %(unit)s."))
 
 
 def _required_text(value: Any, message: str) -> str:
@@ -259,8 +263,7 @@ def tip_create(
         deadline=deadline_for(cat, local_date(received)),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    tip.save()
-    change_record(actor=actor, action=Action.CREATE, obj=tip)
+    save_new(actor, tip)
     files = list(uploads)
     if files:
         _attach(actor, tip, files)

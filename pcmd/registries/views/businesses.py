@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from pcmd.accounts.roles import Perm
 from pcmd.accounts.selectors import user_can
 from pcmd.core.errors import ServiceError, refusal_text
+from pcmd.core.pages import is_partial
 from pcmd.registries.forms.businesses import (
     BusinessFilterForm,
     BusinessForm,
@@ -81,8 +82,7 @@ def business_list(request: HttpRequest) -> HttpResponse:
         "status_counts": [(s.label, counts.get(s.value, 0), s.value) for s in BusinessStatus],
         "can_create": _can_record(request),
     }
-    htmx: Any = getattr(request, "htmx", None)
-    if htmx and not htmx.boosted:
+    if is_partial(request):
         return render(request, "registries/businesses/_results.html", context)
     return render(request, "registries/businesses/list.html", context)
 

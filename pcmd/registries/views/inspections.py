@@ -6,14 +6,11 @@ go through services.inspections; a refusal is shown next to the form (400), a mi
 right answers 403 with the reason.
 """
 
-from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from pcmd.accounts.roles import Perm
 from pcmd.accounts.selectors import user_can, user_units_with
 from pcmd.core.errors import ServiceError, refusal_text
+from pcmd.core.pages import delete_page, form_page, list_page
 from pcmd.core.scoping import scope_for
 from pcmd.geo.models import AdministrativeUnit
 from pcmd.registries.forms.inspections import (
@@ -51,10 +49,7 @@ from pcmd.registries.selectors.businesses import business_get
 from pcmd.registries.services import inspections as services
 from pcmd.reporting.exchange import table_download
 
-PAGE_SIZE = 50
-EXPORT_LIMIT = 100_000
 FORM = "registries/inspections/form.html"
-CONFIRM = "registries/inspections/confirm.html"
 
 
 # ---- shared pieces ----------------------------------------------------------------------
@@ -64,103 +59,18 @@ def _may_manage(request: HttpRequest, unit: AdministrativeUnit) -> bool:
     return user_can(request.user, Perm.INSPECTION_MANAGE, unit)
 
 
-def _require_some_right(request: HttpRequest) -> None:
+def _may_create(request: HttpRequest) -> bool:
     user: Any = request.user
-    if not user.is_superuser and not user_units_with(user, Perm.INSPECTION_MANAGE):
+    return bool(user.is_superuser or user_units_with(user, Perm.INSPECTION_MANAGE))
+
+
+def _require_some_right(request: HttpRequest) -> None:
+    if not _may_create(request):
         raise PermissionDenied(_("Bạn không có quyền ghi nhận kiểm tra, xử lý."))
-
-
-def _list_page(
-    request: HttpRequest,
-    *,
-    filters: Any,
-    rows: QuerySet[Any],
-    template: str,
-    partial: str,
-    export: Any,
-    extra: dict[str, Any] | None = None,
-) -> HttpResponse:
-    """A list with htmx filters, pagination and a CSV/XLSX download of every matching row."""
-    fmt = request.GET.get("export")
-    if fmt in ("csv", "xlsx"):
-        return export(fmt, rows[:EXPORT_LIMIT])
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    keep = {k: v for k, v in request.GET.items() if k not in ("page", "export") and v}
-    context = {
-        "filters": filters,
-        "page": page,
-        "query": urlencode(keep),
-        "filtered": bool(keep),
-        "can_create": bool(
-            getattr(request.user, "is_superuser", False)
-            or user_units_with(request.user, Perm.INSPECTION_MANAGE)
-        ),
-        **(extra or {}),
-    }
-    htmx: Any = getattr(request, "htmx", None)
-    if htmx and not htmx.boosted:
-        return render(request, partial, context)
-    return render(request, template, context)
-
-
-def _form_page(
-    request: HttpRequest,
-    form: Any,
-    *,
-    title: str,
-    cancel_url: str,
-    crumbs: list[tuple[str, str]] | None = None,
-    submit: str | None = None,
-    refused: bool = False,
-    intro: str = "",
-) -> HttpResponse:
-    status = 400 if refused or (form.is_bound and form.errors) else 200
-    return render(
-        request,
-        FORM,
-        {
-            "form": form,
-            "title": title,
-            "submit": submit or _("Lưu"),
-            "cancel_url": cancel_url,
-            "crumbs": crumbs or [],
-            "intro": intro,
-        },
-        status=status,
-    )
 
 
 def _refuse(form: Any, exc: ServiceError) -> None:
     form.add_error(None, refusal_text(exc))
-
-
-def _delete_page(
-    request: HttpRequest,
-    *,
-    title: str,
-    question: str,
-    cancel_url: str,
-    delete: Callable[[], None],
-    done: str,
-    then: str,
-) -> HttpResponse:
-    """Ask to confirm a deletion; on POST call `delete` (a service) and go on to `then`, or
-    show the service's refusal under the question (400)."""
-    refusal = ""
-    if request.method == "POST":
-        try:
-            delete()
-        except ServiceError as exc:
-            refusal = refusal_text(exc)
-        else:
-            messages.success(request, done)
-            return redirect(then)
-    return render(
-        request,
-        CONFIRM,
-        {"title": title, "question": question, "cancel_url": cancel_url, "refusal": refusal},
-        status=400 if refusal else 200,
-    )
 
 
 def _finding_label(value: str) -> str:
@@ -173,8 +83,9 @@ def _finding_label(value: str) -> str:
 @login_required
 def team_list(request: HttpRequest) -> HttpResponse:
     filters = TeamFilterForm(request.GET or None, user=request.user)
-    return _list_page(
+    return list_page(
         request,
+        can_create=_may_create(request),
         filters=filters,
         rows=selectors.team_list(user=request.user, **filters.filters()),
         template="registries/inspections/team_list.html",
@@ -244,9 +155,10 @@ def team_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Đã thêm %(name)s.") % {"name": team.name})
             return redirect("registries:team_detail", pk=team.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
+        template=FORM,
         title=_("Thêm đội kiểm tra liên ngành"),
         cancel_url=reverse("registries:team_list"),
         crumbs=[(reverse("registries:team_list"), _("Đội kiểm tra liên ngành"))],
@@ -282,9 +194,10 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã lưu %(name)s.") % {"name": team.name})
             return redirect("registries:team_detail", pk=team.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
+        template=FORM,
         title=_("Sửa đội kiểm tra"),
         cancel_url=reverse("registries:team_detail", args=[team.pk]),
         crumbs=_team_crumbs(team),
@@ -307,9 +220,10 @@ def team_close(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã ghi ngày kết thúc hoạt động của đội."))
             return redirect("registries:team_detail", pk=team.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
+        template=FORM,
         title=_("Kết thúc hoạt động của đội"),
         submit=_("Kết thúc"),
         cancel_url=reverse("registries:team_detail", args=[team.pk]),
@@ -322,7 +236,7 @@ def team_close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def team_delete(request: HttpRequest, pk: int) -> HttpResponse:
     team = _team_to_manage(request, pk)
-    return _delete_page(
+    return delete_page(
         request,
         title=_("Xóa đội kiểm tra"),
         question=_("Xóa %(name)s và danh sách thành viên? Việc xóa được ghi vào nhật ký.")
@@ -352,9 +266,10 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã thêm %(name)s vào đội.") % {"name": person.full_name})
             return redirect("registries:team_detail", pk=team.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
+        template=FORM,
         title=_("Thêm thành viên"),
         cancel_url=reverse("registries:team_detail", args=[team.pk]),
         crumbs=_team_crumbs(team),
@@ -378,9 +293,10 @@ def member_edit(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã lưu %(name)s.") % {"name": person.full_name})
             return redirect("registries:team_detail", pk=team.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
+        template=FORM,
         title=_("Sửa thành viên"),
         cancel_url=reverse("registries:team_detail", args=[team.pk]),
         crumbs=_team_crumbs(team),
@@ -394,7 +310,7 @@ def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
     team = _team_to_manage(request, pk)
     person = selectors.member_get(team=team, pk=member_pk)
     team_url = reverse("registries:team_detail", args=[team.pk])
-    return _delete_page(
+    return delete_page(
         request,
         title=_("Xóa thành viên"),
         question=_("Xóa %(name)s khỏi danh sách thành viên của đội?") % {"name": person.full_name},
@@ -411,8 +327,9 @@ def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
     filters = PlanFilterForm(request.GET or None, user=request.user)
-    return _list_page(
+    return list_page(
         request,
+        can_create=_may_create(request),
         filters=filters,
         rows=selectors.plan_list(user=request.user, **filters.filters()),
         template="registries/inspections/plan_list.html",
@@ -493,9 +410,10 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Đã lập kế hoạch kiểm tra."))
             return redirect("registries:inspection_plan_detail", pk=plan.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
+        template=FORM,
         title=_("Lập kế hoạch kiểm tra"),
         cancel_url=reverse("registries:inspection_plan_list"),
         crumbs=_plan_crumbs(),
@@ -524,9 +442,10 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã lưu kế hoạch kiểm tra."))
             return redirect("registries:inspection_plan_detail", pk=plan.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
+        template=FORM,
         title=_("Sửa kế hoạch kiểm tra"),
         cancel_url=reverse("registries:inspection_plan_detail", args=[plan.pk]),
         crumbs=_plan_crumbs(plan),
@@ -538,7 +457,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_to_manage(request, pk)
-    return _delete_page(
+    return delete_page(
         request,
         title=_("Xóa kế hoạch kiểm tra"),
         question=_("Xóa kế hoạch “%(title)s”? Việc xóa được ghi vào nhật ký.")
@@ -556,8 +475,9 @@ def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def inspection_list(request: HttpRequest) -> HttpResponse:
     filters = InspectionFilterForm(request.GET or None, user=request.user)
-    return _list_page(
+    return list_page(
         request,
+        can_create=_may_create(request),
         filters=filters,
         rows=selectors.inspection_list(user=request.user, **filters.filters()),
         template="registries/inspections/inspection_list.html",
@@ -669,9 +589,10 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Đã ghi nhận cuộc kiểm tra."))
             return redirect("registries:inspection_detail", pk=inspection.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
+        template=FORM,
         title=_("Ghi nhận cuộc kiểm tra") if not initial else _("Ghi nhận hậu kiểm"),
         cancel_url=reverse("registries:inspection_list"),
         crumbs=_inspection_crumbs(),
@@ -702,9 +623,10 @@ def inspection_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã lưu cuộc kiểm tra."))
             return redirect("registries:inspection_detail", pk=inspection.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
+        template=FORM,
         title=_("Sửa cuộc kiểm tra"),
         cancel_url=reverse("registries:inspection_detail", args=[inspection.pk]),
         crumbs=_inspection_crumbs(inspection),
@@ -717,7 +639,7 @@ def inspection_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def inspection_delete(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = _inspection_to_manage(request, pk)
-    return _delete_page(
+    return delete_page(
         request,
         title=_("Xóa cuộc kiểm tra"),
         question=_("Xóa cuộc kiểm tra %(what)s? Việc xóa được ghi vào nhật ký.")
@@ -735,8 +657,9 @@ def inspection_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def sanction_list(request: HttpRequest) -> HttpResponse:
     filters = SanctionFilterForm(request.GET or None, user=request.user)
-    return _list_page(
+    return list_page(
         request,
+        can_create=_may_create(request),
         filters=filters,
         rows=selectors.sanction_list(user=request.user, **filters.filters()),
         template="registries/inspections/sanction_list.html",
@@ -842,9 +765,10 @@ def _sanction_form_page(request: HttpRequest, *, inspection: Inspection | None) 
         cancel = reverse("registries:inspection_detail", args=[inspection.pk])
     else:
         crumbs, cancel = _sanction_crumbs(), reverse("registries:sanction_list")
-    return _form_page(
+    return form_page(
         request,
         form,
+        template=FORM,
         title=_("Ghi nhận quyết định xử phạt"),
         cancel_url=cancel,
         crumbs=crumbs,
@@ -890,9 +814,10 @@ def sanction_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã lưu quyết định xử phạt."))
             return redirect("registries:sanction_detail", pk=sanction.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
+        template=FORM,
         title=_("Sửa quyết định xử phạt"),
         cancel_url=reverse("registries:sanction_detail", args=[sanction.pk]),
         crumbs=_sanction_crumbs(sanction),
@@ -905,7 +830,7 @@ def sanction_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def sanction_delete(request: HttpRequest, pk: int) -> HttpResponse:
     sanction = _sanction_to_manage(request, pk)
     inspection_id = sanction.inspection_id
-    return _delete_page(
+    return delete_page(
         request,
         title=_("Xóa quyết định xử phạt"),
         question=_("Xóa quyết định %(what)s? Việc xóa được ghi vào nhật ký.") % {"what": sanction},
