@@ -277,6 +277,7 @@ def _wait_for_server(api: _Api, server: subprocess.Popen[bytes], log: Path) -> N
 def _prepared_report(officer: Any, form: Any, commune: Any, period: str, media: int) -> Any:
     """The commune's report of the period, saved with complete values, ready to submit."""
     from pcmd.reporting.models import Report
+    from pcmd.reporting.selectors import report_current_version
     from pcmd.reporting.services import reports as services
     from pcmd.reporting.tests.factories import BASE_VALUES, NARRATIVES
 
@@ -286,7 +287,7 @@ def _prepared_report(officer: Any, form: Any, commune: Any, period: str, media: 
     result = services.report_save(
         actor=officer,
         report=report,
-        revision=services._current(report).revision,
+        revision=report_current_version(report).revision,
         values={**BASE_VALUES, "MEDIA_ITEMS": str(media)},
         narratives=NARRATIVES,
     )

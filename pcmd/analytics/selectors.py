@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import Http404
 
+from pcmd.analytics import sources
 from pcmd.analytics.attainment import Attainment, judge, targets_for
 from pcmd.analytics.engine import CURRENT, IndicatorValue, engine
 from pcmd.core.scoping import scope_for
@@ -61,13 +62,14 @@ class IndicatorRow:
 
 
 def indicators(*, area: str | None = None) -> list[Indicator]:
-    # Registry counts have no figures until the registries are kept (issues 5 and 6).
-    qs = (
-        Indicator.objects.filter(active=True)
-        .exclude(kind=IndicatorKind.REGISTRY)
-        .select_related("condition_element")
-    )
-    return list(qs.filter(area=area) if area else qs)
+    """Active indicators; registry ones only once their registry is kept (its source known)."""
+    qs = Indicator.objects.filter(active=True).select_related("condition_element")
+    chosen = [
+        i
+        for i in (qs.filter(area=area) if area else qs)
+        if i.kind != IndicatorKind.REGISTRY or sources.known(i.registry_source)
+    ]
+    return chosen
 
 
 def indicator_table(
@@ -161,9 +163,25 @@ def completeness(
     level = form.reporter_level or UnitLevel.COMMUNE
     kids = children(unit, period) if unit is None or unit.level < level else []
     rows = [unit, *kids]
-    counts = engine().completeness(form.pk, level, period, [u.pk if u else None for u in rows])
+    counts = engine().completeness(
+        form.pk, level, period, [u.pk if u else None for u in rows], among=_reporting(form)
+    )
     made = [CompletenessRow(u, **c) for u, c in zip(rows, counts, strict=True)]
     return made[0], made[1:]
+
+
+def _reporting(form: Form) -> list[int] | None:
+    """Units expected to send an agency form: those with an active agency of its type
+    (None: a unit form, every unit of the level)."""
+    if not form.reporter_agency_type_id:
+        return None
+    from pcmd.orgs.models import Agency
+
+    return list(
+        Agency.objects.filter(agency_type=form.reporter_agency_type_id, active=True)
+        .values_list("unit_id", flat=True)
+        .distinct()
+    )
 
 
 @dataclass(frozen=True)
@@ -187,11 +205,9 @@ def missing_units(
     expected = AdministrativeUnit.objects.filter(valid_at(at), level=level)
     if unit is not None:
         expected = expected.filter(path__startswith=unit.path)
-    if form.reporter_agency_type_id:
-        # An agency form is expected from the units that have such an agency.
-        expected = expected.filter(
-            agencies__agency_type=form.reporter_agency_type_id, agencies__active=True
-        ).distinct()
+    among = _reporting(form)
+    if among is not None:
+        expected = expected.filter(pk__in=among)
     sent = Report.objects.filter(
         form=form, period=period.code, effective_version__isnull=False
     ).values("unit_id")

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pcmd.analytics.engine import engine
-from pcmd.reporting.models import Indicator, Report, ReportState
+from pcmd.reporting.models import Aggregation, DataElement, Indicator, Report, ReportState
 from pcmd.reporting.periods import parse_period
 from pcmd.reporting.services import reports as services
 from pcmd.reporting.services.bulk import reports_bulk_load
@@ -195,3 +195,32 @@ def test_a_years_share_of_people_reached_takes_the_year_to_date_figures(tree):
     _load(tree, "2026S2", {"ka": 1}, **{"STAFF_TOTAL.commune": "10", "STAFF_TRAINED.commune": "9"})
     share = Indicator.objects.get(code="IND_STAFF_TRAINED_LOCAL")
     assert engine().indicator(share, tree["ka"].pk, parse_period("2026")).value == 90
+
+
+def test_largest_value_elements_take_the_largest_below_each_unit(tree):
+    DataElement.objects.filter(code="MEDIA_ITEMS").update(aggregation=Aggregation.MAX)
+    _load(tree, "2024S1", {"old_kt": 5, "old_kh": 7, "old_hp": 3})
+    _load(tree, "2026S1", {"ka": 4, "kh": 9, "hp": 11, "dc": 2})
+    assert _media(tree["old_ka"], "2024S1") == 7  # the old district
+    assert _media(tree["old_ht"], "2024S1") == 7
+    assert _media(None, "2024S1") == 7
+    assert _media(tree["ht"], "2024S1") == 7  # mapped across the reform
+    assert _media(tree["ht"], "2026S1") == 9
+    assert _media(None, "2026S1") == 11
+    assert _media(tree["ht"], "2026") == 9  # the year: the larger of its halves
+
+
+def test_a_report_without_numbers_still_counts_as_received(tree):
+    form = standard_form()
+    reports_bulk_load(
+        actor=None,
+        form=form,
+        period="2026S1",
+        reports=[(tree["ka"].pk, {"MEDIA_ITEMS": ""}, {}), (tree["kh"].pk, dict(BASE_VALUES), {})],
+        reason="test",
+    )
+    period = parse_period("2026S1")
+    rows = engine().completeness(form.pk, 3, period, [tree["ht"].pk])
+    assert rows[0]["received"] == 2
+    assert _media(tree["ka"], "2026S1") is None
+    assert _media(tree["ht"], "2026S1") == float(BASE_VALUES["MEDIA_ITEMS"])
