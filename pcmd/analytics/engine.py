@@ -194,6 +194,8 @@ class Engine:
         }
         self._period_index: dict[str, int] = {}
         self._populations: dict[tuple[int, str, int], tuple[np.ndarray, np.ndarray]] = {}
+        # By id of a population's members (kept alive here, so the id stays theirs).
+        self._spreads: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]] = {}
         # Recent events are already in what is loaded below (a later commit of an older id
         # will still show up as unseen).
         self._seen_events = dict(
@@ -583,23 +585,37 @@ class Engine:
         key = (level, period.code, hierarchy)
         if key not in self._populations:
             members = self.units_of_level(level, period)
+            # Kept with the members: every count over this population reuses it.
+            self._spreads[id(members)] = (members, *self._spread(members, hierarchy))
             self._populations[key] = (
                 members,
                 self._count_up(members, np.ones(len(members)), hierarchy),
             )
         return self._populations[key]
 
+    def _spread(
+        self, members: np.ndarray, hierarchy: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """(member, ancestor row) pairs, and the members the country counts (None: all)."""
+        anc = self._anc[hierarchy][members]
+        found = anc >= 0
+        member, level = np.nonzero(found)
+        country = None if hierarchy == OWN else found.any(axis=1)
+        return member, anc[member, level], country
+
     def _count_up(self, members: np.ndarray, weights: np.ndarray, hierarchy: int) -> np.ndarray:
         """Per cube row, the weights of the members below it (the country: all of them, or
         in the current hierarchy those that map onto a current unit)."""
+        cached = self._spreads.get(id(members))
+        if cached is not None and cached[0] is members:
+            member, rows, country = cached[1:]
+        else:
+            member, rows, country = self._spread(members, hierarchy)
+        # One bincount over the pairs: a row is an ancestor at one level only.
         n_units = len(self.unit_ids) + 1
-        anc = self._anc[hierarchy][members]
-        found = anc >= 0
-        # One bincount over (member, ancestor) pairs: a row is an ancestor at one level only.
-        member, level = np.nonzero(found)
-        out = np.bincount(anc[member, level], weights=weights[member], minlength=n_units)
+        out = np.bincount(rows, weights=weights[member], minlength=n_units)
         out = out.astype(np.float64, copy=False)
-        out[-1] = weights.sum() if hierarchy == OWN else weights[found.any(axis=1)].sum()
+        out[-1] = weights.sum() if country is None else weights[country].sum()
         return out
 
     # --- indicators --------------------------------------------------------------------
@@ -608,23 +624,17 @@ class Engine:
         """An expression's value for every row; NaN where none of its terms has a value."""
         if not expression:
             return None
-        rows = cube.sums.shape[0]
-        total = np.zeros(rows)
-        seen = np.zeros(rows, dtype=bool)
-        for term in _parsed(expression):
-            given: np.ndarray | bool
-            if term.ref == "@months":
-                column, given = np.full(rows, float(period.months())), True
-            elif "." in term.ref:
-                key = self._key_index.get(term.ref)
-                if key is None:
-                    continue
-                column, given = self._values(cube)[:, key], cube.counts[:, key] > 0
-            elif term.ref in self._element_index:
-                elements, element_seen = self._elements(cube)
-                index = self._element_index[term.ref]
-                column, given = elements[:, index], element_seen[:, index]
-            else:
+        terms = _parsed(expression)
+        if len(terms) == 1 and terms[0].sign > 0:  # most indicators: one pass, no sums
+            column, given = self._term(cube, terms[0].ref, period)
+            if column is None:
+                return np.full(cube.sums.shape[0], np.nan)
+            return np.where(given, column, np.nan)
+        total = np.zeros(cube.sums.shape[0])
+        seen = np.zeros(cube.sums.shape[0], dtype=bool)
+        for term in terms:
+            column, given = self._term(cube, term.ref, period)
+            if column is None:
                 continue
             if term.sign > 0:
                 total += column
@@ -632,6 +642,23 @@ class Engine:
                 total -= column
             seen |= given
         return np.where(seen, total, np.nan)
+
+    def _term(
+        self, cube: Cube, ref: str, period: Period
+    ) -> tuple[np.ndarray | None, np.ndarray | bool]:
+        """A term's value for every row and where it was given (None: an unknown name)."""
+        if ref == "@months":
+            return np.full(cube.sums.shape[0], float(period.months())), True
+        if "." in ref:
+            key = self._key_index.get(ref)
+            if key is None:
+                return None, False
+            return self._values(cube)[:, key], cube.counts[:, key] > 0
+        if ref in self._element_index:
+            elements, element_seen = self._elements(cube)
+            index = self._element_index[ref]
+            return elements[:, index], element_seen[:, index]
+        return None, False
 
     def indicator_vector(self, indicator: Indicator, period: Period, hierarchy: int) -> np.ndarray:
         """Numerator, denominator and value of the indicator for every row: shape [3, rows]."""
@@ -857,7 +884,7 @@ _COUNTED_SQL = (
     "'\\xffffffff'::bytea || int8send(r.id) || '\\xfeffffff'::bytea || int8send(r.unit_id)"
     " || '\\xfdffffff'::bytea || int8send(r.form_id)"
     " || '\\xfcffffff'::bytea || int8send(CASE WHEN r.on_time THEN 1 ELSE 0 END)"
-    " || v.packed, ''::bytea) "
+    " || COALESCE(v.packed, ''::bytea), ''::bytea) "
     "FROM {report} r JOIN {version} v ON v.id = r.effective_version_id{where} "
     "GROUP BY r.period"
 )
@@ -936,7 +963,8 @@ def _counted_reports_by_row(
         by_period.setdefault(row[2], []).append(row)
     out = []
     for period, of_period in by_period.items():
-        pks, unit_ids, _periods, forms, on_times, packed = zip(*of_period, strict=True)
+        pks, unit_ids, _periods, forms, on_times, stored = zip(*of_period, strict=True)
+        packed = [bytes(b or b"") for b in stored]
         records = np.frombuffer(b"".join(packed), dtype=PACK_DTYPE)
         out.append(
             _Reports(
