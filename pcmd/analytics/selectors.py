@@ -64,12 +64,11 @@ class IndicatorRow:
 def indicators(*, area: str | None = None) -> list[Indicator]:
     """Active indicators; registry ones only once their registry is kept (its source known)."""
     qs = Indicator.objects.filter(active=True).select_related("condition_element")
-    chosen = [
+    return [
         i
         for i in (qs.filter(area=area) if area else qs)
         if i.kind != IndicatorKind.REGISTRY or sources.known(i.registry_source)
     ]
-    return chosen
 
 
 def indicator_table(

@@ -96,7 +96,9 @@ class _FilterForm(forms.Form):
         return self._filters(self.cleaned_data)
 
     def _filters(self, data: dict[str, Any]) -> dict[str, Any]:
-        raise NotImplementedError
+        """The selector's keyword filters: by default every value given, by field name
+        (lists whose selector names them differently override this)."""
+        return {k: v for k, v in data.items() if v not in (None, "", False)}
 
 
 # ---- teams ------------------------------------------------------------------------------
